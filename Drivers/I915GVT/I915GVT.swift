@@ -1,0 +1,1 @@
+// The I915GVT vendor driver.

@@ -1,0 +1,1 @@
+// The NVMeVF vendor driver.

@@ -1,0 +1,1 @@
+// The QATVF vendor driver.

@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every folder under `Drivers/` is a vendor driver target; `DriverCatalog` registers them by name.
+let drivers = ["I915GVT", "NVMeVF", "QATVF"]
+
+let package = Package(
+    name: "fakesysfs",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fakesysfs", targets: ["fakesysfs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFuse3", path: "Sources/CFuse3", pkgConfig: "fuse3",
+                       providers: [.apt(["libfuse3-dev"])]),
+        .target(name: "SysfsTree", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree"]),
+        .target(name: "KernelCore", dependencies: ["SysfsTree", .product(name: "Yams", package: "Yams")]),
+        .target(name: "DriverCatalog", dependencies: ["KernelCore"] + drivers.map { .target(name: $0) }),
+        .executableTarget(name: "fakesysfs", dependencies: [
+            "FuseServer", "KernelCore", "DriverCatalog",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
+        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["KernelCore", "DriverCatalog"]),
+    ] + drivers.map { .target(name: $0, dependencies: ["KernelCore"], path: "Drivers/\($0)") },
+    swiftLanguageModes: [.v6]
+)

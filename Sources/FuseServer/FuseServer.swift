@@ -1,0 +1,109 @@
+import CFuse3
+import SysfsTree
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves a `SysfsTree` through the libfuse3 low-level API with sysfs
+/// semantics. One immutable server object is reached from every callback
+/// through the session's userdata; all mutable state sits behind locks.
+public final class FuseServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var allowOther = false
+        /// How long the kernel may keep names and attributes; changes are invalidated at once anyway.
+        public var cacheTimeout: Double = 1.0
+        public var maxThreads: UInt32 = 16
+        public var fsName = "fakesysfs"
+
+        public init() {}
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case session, mount(String), loop(Int32)
+
+        public var description: String {
+            switch self {
+            case .session: return "libfuse could not create a session"
+            case .mount(let path): return "cannot mount on \(path): is /dev/fuse available and fusermount3 installed?"
+            case .loop(let code): return "the FUSE loop failed (\(code))"
+            }
+        }
+    }
+
+    let root: Directory
+    let inodes: InodeTable
+    let options: Options
+    let log: @Sendable (String) -> Void
+    /// Set once before the loop starts; read by callbacks to send invalidations.
+    private(set) var session: OpaquePointer?
+
+    public init(root: Directory, options: Options = Options(), log: @escaping @Sendable (String) -> Void) {
+        self.root = root
+        self.inodes = InodeTable(root: root)
+        self.options = options
+        self.log = log
+        root.changes.startObserving()
+    }
+
+    /// Mounts at `mountpoint`, calls `ready` once the tree is served, and runs
+    /// until unmounted or signalled (SIGINT, SIGTERM, SIGHUP).
+    public func run(mountpoint: String, ready: () -> Void) throws(Failure) {
+        var mountOptions = "fsname=\(options.fsName),subtype=fakesysfs,auto_unmount"
+        if options.allowOther { mountOptions += ",allow_other,default_permissions" }
+        var arguments = CArguments(["fakesysfs", "-o", mountOptions])
+        defer { arguments.release() }
+
+        var operations = FuseServer.operations()
+        let userdata = Unmanaged.passRetained(self).toOpaque()
+        defer { Unmanaged<FuseServer>.fromOpaque(userdata).release() }
+        guard let session = withUnsafeMutablePointer(to: &arguments.fuseArgs, { args in
+            cfuse_session_new(args, &operations, userdata)
+        }) else { throw .session }
+        defer { fuse_session_destroy(session) }
+        self.session = session
+
+        guard fuse_set_signal_handlers(session) == 0 else { throw .session }
+        defer { fuse_remove_signal_handlers(session) }
+        guard fuse_session_mount(session, mountpoint) == 0 else { throw .mount(mountpoint) }
+        defer { fuse_session_unmount(session) }
+
+        log("serving \(mountpoint)")
+        ready()
+        let result = cfuse_session_loop_mt(session, options.maxThreads)
+        // A positive result is the number of the signal that ended the loop.
+        if result < 0 { throw .loop(result) }
+        log("unmounting \(mountpoint)")
+    }
+
+    /// Tells the kernel to drop cached names that this thread's changes made stale.
+    func flushChanges() {
+        guard let session else { return }
+        root.changes.drain { change in
+            guard inodes.isKnown(change.parent) else { return }
+            var name = change.name
+            name.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    _ = fuse_lowlevel_notify_inval_entry(session, change.parent, chars.baseAddress, chars.count)
+                }
+            }
+        }
+    }
+}
+
+/// argv for libfuse, in C-allocated strings libfuse may keep and rewrite.
+struct CArguments {
+    var fuseArgs: fuse_args
+
+    init(_ strings: [String]) {
+        let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
+        for (index, string) in strings.enumerated() { argv[index] = strdup(string) }
+        argv[strings.count] = nil
+        fuseArgs = fuse_args(argc: Int32(strings.count), argv: argv, allocated: 0)
+    }
+
+    mutating func release() {
+        if fuseArgs.allocated != 0 {
+            fuse_opt_free_args(&fuseArgs)
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import CFuse3
+import SystemPackage
+import SysfsTree
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The libfuse low-level callbacks. Each one finds the server through the
+/// request's userdata, does its work without trapping, and replies exactly once.
+extension FuseServer {
+    static func operations() -> fuse_lowlevel_ops {
+        var ops = fuse_lowlevel_ops()
+        ops.`init` = { userdata, connection in
+            guard let connection else { return }
+            cfuse_want(connection, UInt32(FUSE_CAP_ATOMIC_O_TRUNC))
+            cfuse_no_want(connection, UInt32(FUSE_CAP_READDIRPLUS))
+            _ = userdata
+        }
+        ops.lookup = { request, parent, name in
+            FuseServer.serve(request) { server in server.lookup(request, parent: parent, name: name) }
+        }
+        ops.forget = { request, inode, lookups in
+            if let server = FuseServer.server(of: request) { server.inodes.forget(inode, lookups: lookups) }
+            fuse_reply_none(request)
+        }
+        ops.forget_multi = { request, count, forgets in
+            if let server = FuseServer.server(of: request), let forgets {
+                for index in 0..<count {
+                    server.inodes.forget(forgets[index].ino, lookups: forgets[index].nlookup)
+                }
+            }
+            fuse_reply_none(request)
+        }
+        ops.getattr = { request, inode, _ in
+            FuseServer.serve(request) { server in server.getattr(request, inode: inode) }
+        }
+        ops.setattr = { request, inode, attributes, toSet, _ in
+            FuseServer.serve(request) { server in server.setattr(request, inode: inode, toSet: toSet) }
+        }
+        ops.readlink = { request, inode in
+            FuseServer.serve(request) { server in server.readlink(request, inode: inode) }
+        }
+        ops.open = { request, inode, info in
+            FuseServer.serve(request) { server in server.open(request, inode: inode, info: info) }
+        }
+        ops.read = { request, inode, size, offset, info in
+            FuseServer.serve(request) { server in server.read(request, size: size, offset: offset, info: info) }
+        }
+        ops.write = { request, inode, buffer, size, offset, info in
+            FuseServer.serve(request) { server in server.write(request, buffer: buffer, size: size, offset: offset, info: info) }
+        }
+        ops.release = { request, _, info in
+            if let info { OpenHandles.release(cfuse_file_handle(info)) }
+            fuse_reply_err(request, 0)
+        }
+        ops.opendir = { request, inode, info in
+            FuseServer.serve(request) { server in server.opendir(request, inode: inode, info: info) }
+        }
+        ops.readdir = { request, _, size, offset, info in
+            FuseServer.serve(request) { server in server.readdir(request, size: size, offset: offset, info: info) }
+        }
+        ops.releasedir = { request, _, info in
+            if let info { OpenHandles.release(cfuse_file_handle(info)) }
+            fuse_reply_err(request, 0)
+        }
+        ops.statfs = { request, _ in
+            var info = statvfs()
+            info.f_bsize = 4096
+            info.f_frsize = 4096
+            info.f_namemax = 255
+            fuse_reply_statfs(request, &info)
+        }
+        // sysfs has no create, mkdir, unlink, rmdir, rename, link or mknod:
+        // O_CREAT of a missing name is EACCES, the others EPERM (kernfs, VFS).
+        ops.create = { request, _, _, _, _ in fuse_reply_err(request, EACCES) }
+        ops.mknod = { request, _, _, _, _ in fuse_reply_err(request, EPERM) }
+        ops.mkdir = { request, _, _, _ in fuse_reply_err(request, EPERM) }
+        ops.unlink = { request, _, _ in fuse_reply_err(request, EPERM) }
+        ops.rmdir = { request, _, _ in fuse_reply_err(request, EPERM) }
+        ops.symlink = { request, _, _, _ in fuse_reply_err(request, EPERM) }
+        ops.rename = { request, _, _, _, _, _ in fuse_reply_err(request, EPERM) }
+        ops.link = { request, _, _, _ in fuse_reply_err(request, EPERM) }
+        return ops
+    }
+
+    private static func server(of request: fuse_req_t?) -> FuseServer? {
+        guard let userdata = fuse_req_userdata(request) else { return nil }
+        return Unmanaged<FuseServer>.fromOpaque(userdata).takeUnretainedValue()
+    }
+
+    private static func serve(_ request: fuse_req_t?, _ body: (FuseServer) -> Void) {
+        guard let server = FuseServer.server(of: request) else {
+            fuse_reply_err(request, EIO)
+            return
+        }
+        body(server)
+    }
+
+    // MARK: Names and attributes
+
+    func entry(for node: Node) -> fuse_entry_param {
+        var entry = fuse_entry_param()
+        entry.ino = node.id
+        entry.generation = 1
+        entry.attr = node.statBuffer()
+        entry.attr_timeout = options.cacheTimeout
+        entry.entry_timeout = options.cacheTimeout
+        return entry
+    }
+
+    func lookup(_ request: fuse_req_t?, parent: fuse_ino_t, name: UnsafePointer<CChar>?) {
+        guard let name, let directory = inodes.node(parent) as? Directory else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        guard let child = directory.child(String(cString: name)) else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        var reply = entry(for: child)
+        inodes.remember(child)
+        if fuse_reply_entry(request, &reply) != 0 {
+            inodes.forget(child.id, lookups: 1)
+        }
+    }
+
+    func getattr(_ request: fuse_req_t?, inode: fuse_ino_t) {
+        guard let node = inodes.node(inode) else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        var buffer = node.statBuffer()
+        fuse_reply_attr(request, &buffer, options.cacheTimeout)
+    }
+
+    /// Truncation (any size, as the `O_TRUNC` of `echo >`) and timestamp
+    /// updates succeed as no-ops, as in sysfs; changing owner or mode is refused.
+    func setattr(_ request: fuse_req_t?, inode: fuse_ino_t, toSet: Int32) {
+        guard let node = inodes.node(inode) else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        if toSet & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID) != 0 {
+            fuse_reply_err(request, EPERM)
+            return
+        }
+        var buffer = node.statBuffer()
+        fuse_reply_attr(request, &buffer, options.cacheTimeout)
+    }
+
+    func readlink(_ request: fuse_req_t?, inode: fuse_ino_t) {
+        guard let link = inodes.node(inode) as? Symlink else {
+            fuse_reply_err(request, EINVAL)
+            return
+        }
+        _ = fuse_reply_readlink(request, link.relativeTarget)
+    }
+
+    // MARK: Files
+
+    /// kernfs refuses, even to root, a write open of a file with no write bit
+    /// and a read open of a file with no read bit.
+    func open(_ request: fuse_req_t?, inode: fuse_ino_t, info: UnsafeMutablePointer<fuse_file_info>?) {
+        guard let info, let node = inodes.node(inode) else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        if node.isRemoved {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        let access = cfuse_file_flags(info) & O_ACCMODE
+        let wantsRead = access == O_RDONLY || access == O_RDWR
+        let wantsWrite = access == O_WRONLY || access == O_RDWR
+        if (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead) {
+            fuse_reply_err(request, EACCES)
+            return
+        }
+        cfuse_set_file_handle(info, OpenHandles.retain(OpenAttribute(node: node)))
+        cfuse_set_open_flags(info, 1, 1)
+        if fuse_reply_open(request, info) != 0 {
+            OpenHandles.release(cfuse_file_handle(info))
+        }
+    }
+
+    func read(_ request: fuse_req_t?, size: Int, offset: Int, info: UnsafeMutablePointer<fuse_file_info>?) {
+        guard let info, let handle = OpenHandles.attribute(cfuse_file_handle(info)) else {
+            fuse_reply_err(request, EBADF)
+            return
+        }
+        if handle.node.isRemoved {
+            fuse_reply_err(request, ENODEV)
+            return
+        }
+        let result: Result<[UInt8], Errno>
+        switch handle.node {
+        case let attribute as Attribute:
+            result = Result { () throws(Errno) in
+                Array(try handle.read(offset: offset, count: size) { () throws(Errno) in try attribute.read() })
+            }
+        case let binary as BinaryAttribute:
+            result = Result { () throws(Errno) in try binary.read(offset: offset, count: size) }
+        default:
+            result = .failure(.isDirectory)
+        }
+        switch result {
+        case .success(let bytes):
+            bytes.withUnsafeBytes { raw in
+                _ = fuse_reply_buf(request, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+            }
+        case .failure(let error):
+            log("read \(handle.node.path): \(error)")
+            fuse_reply_err(request, error.rawValue)
+        }
+    }
+
+    /// One write(2) is one `store`, capped at PAGE_SIZE; its error is the write's error.
+    func write(_ request: fuse_req_t?, buffer: UnsafePointer<CChar>?, size: Int, offset: Int,
+               info: UnsafeMutablePointer<fuse_file_info>?) {
+        guard let info, let handle = OpenHandles.attribute(cfuse_file_handle(info)) else {
+            fuse_reply_err(request, EBADF)
+            return
+        }
+        if handle.node.isRemoved {
+            fuse_reply_err(request, ENODEV)
+            return
+        }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : size)
+        let result: Result<Int, Errno>
+        switch handle.node {
+        case let attribute as Attribute:
+            handle.invalidate()
+            result = Result { () throws(Errno) in try attribute.write(bytes) }
+        case let binary as BinaryAttribute:
+            result = Result { () throws(Errno) in try binary.write(offset: offset, bytes: Array(bytes)) }
+        default:
+            result = .failure(.isDirectory)
+        }
+        flushChanges()
+        switch result {
+        case .success(let count):
+            fuse_reply_write(request, count)
+        case .failure(let error):
+            log("write \(handle.node.path) (\(size) bytes): \(error)")
+            fuse_reply_err(request, error.rawValue)
+        }
+    }
+
+    // MARK: Directories
+
+    func opendir(_ request: fuse_req_t?, inode: fuse_ino_t, info: UnsafeMutablePointer<fuse_file_info>?) {
+        guard let info, let directory = inodes.node(inode) as? Directory else {
+            fuse_reply_err(request, ENOTDIR)
+            return
+        }
+        let parentInode = directory.parent?.id ?? InodeTable.rootInode
+        var entries = [
+            OpenDirectory.Entry(name: ".", inode: directory.id, mode: directory.fileType),
+            OpenDirectory.Entry(name: "..", inode: parentInode, mode: directory.fileType),
+        ]
+        for child in directory.list() {
+            entries.append(.init(name: child.name, inode: child.id, mode: child.directoryEntryMode))
+        }
+        cfuse_set_file_handle(info, OpenHandles.retain(OpenDirectory(entries: entries)))
+        if fuse_reply_open(request, info) != 0 {
+            OpenHandles.release(cfuse_file_handle(info))
+        }
+    }
+
+    func readdir(_ request: fuse_req_t?, size: Int, offset: Int, info: UnsafeMutablePointer<fuse_file_info>?) {
+        guard let info, let listing = OpenHandles.directory(cfuse_file_handle(info)) else {
+            fuse_reply_err(request, EBADF)
+            return
+        }
+        guard size > 0 else {
+            fuse_reply_buf(request, nil, 0)
+            return
+        }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        var used = 0
+        var index = max(offset, 0)
+        while index < listing.entries.count {
+            let entry = listing.entries[index]
+            var attributes = stat()
+            attributes.st_ino = UInt(truncatingIfNeeded: entry.inode)
+            attributes.st_mode = entry.mode
+            let needed = fuse_add_direntry(request, buffer + used, size - used, entry.name, &attributes, index + 1)
+            if needed > size - used { break }
+            used += needed
+            index += 1
+        }
+        fuse_reply_buf(request, buffer, used)
+    }
+}
+
+/// File handles are retained objects whose address travels as `fi->fh`.
+enum OpenHandles {
+    static func retain(_ object: AnyObject) -> UInt64 {
+        UInt64(UInt(bitPattern: Unmanaged.passRetained(object).toOpaque()))
+    }
+
+    static func release(_ handle: UInt64) {
+        guard let pointer = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: handle)) else { return }
+        Unmanaged<AnyObject>.fromOpaque(pointer).release()
+    }
+
+    static func attribute(_ handle: UInt64) -> OpenAttribute? { object(handle) as? OpenAttribute }
+    static func directory(_ handle: UInt64) -> OpenDirectory? { object(handle) as? OpenDirectory }
+
+    private static func object(_ handle: UInt64) -> AnyObject? {
+        guard let pointer = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: handle)) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
+    }
+}

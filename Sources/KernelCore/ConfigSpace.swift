@@ -1,0 +1,105 @@
+import Synchronization
+import SysfsTree
+
+/// A function's configuration space as `config` serves it: a type-0 header
+/// carrying the same IDs as the text attributes, a PCI Express capability,
+/// and on a PF the SR-IOV extended capability whose NumVFs follows `sriov_numvfs`.
+public final class ConfigSpace: Sendable {
+    private let bytes: Mutex<[UInt8]>
+    public let size: Int
+
+    static let sriovCapability = 0x100
+
+    init(spec: DeviceSpec, extended: Bool) {
+        size = extended ? 4096 : 256
+        var data = [UInt8](repeating: 0, count: size)
+        func put16(_ offset: Int, _ value: UInt16) {
+            data[offset] = UInt8(value & 0xff)
+            data[offset + 1] = UInt8(value >> 8)
+        }
+        func put32(_ offset: Int, _ value: UInt32) {
+            put16(offset, UInt16(value & 0xffff))
+            put16(offset + 2, UInt16(value >> 16))
+        }
+        let id = spec.identity
+        put16(0x00, id.vendor)
+        put16(0x02, id.device)
+        put16(0x04, 0x0406)
+        put16(0x06, 0x0010)
+        data[0x08] = id.revision
+        data[0x09] = UInt8(id.classCode & 0xff)
+        data[0x0a] = UInt8((id.classCode >> 8) & 0xff)
+        data[0x0b] = UInt8((id.classCode >> 16) & 0xff)
+        var barOffset = 0x10
+        var base: UInt64 = 0xd000_0000 + UInt64(spec.address.bus) << 20 + UInt64(spec.address.devfn) << 12
+        for bar in spec.bars where barOffset < 0x28 {
+            if bar.isIO {
+                put32(barOffset, 0x1000 | 0x1)
+                barOffset += 4
+                continue
+            }
+            var low = UInt32(truncatingIfNeeded: base) & 0xffff_fff0
+            if bar.is64Bit { low |= 0x4 }
+            if bar.prefetchable { low |= 0x8 }
+            put32(barOffset, low)
+            if bar.is64Bit && barOffset + 4 < 0x28 {
+                put32(barOffset + 4, UInt32(truncatingIfNeeded: base >> 32))
+                barOffset += 4
+            }
+            barOffset += 4
+            base = ((base + bar.size - 1) | 0xfff) + 1
+        }
+        put16(0x2c, id.subsystemVendor)
+        put16(0x2e, id.subsystemDevice)
+        data[0x34] = 0x40
+        data[0x3c] = UInt8(truncatingIfNeeded: 16 + spec.address.devfn % 16)
+        data[0x3d] = 0x01
+        // PCI Express capability, version 2, endpoint.
+        data[0x40] = 0x10
+        data[0x41] = 0x00
+        put16(0x42, 0x0002)
+        if extended, let sriov = spec.sriov {
+            let cap = ConfigSpace.sriovCapability
+            put32(cap, 0x0001_0010)
+            put32(cap + 0x04, 0x0000_0002)
+            put16(cap + 0x0c, sriov.totalVFs)
+            put16(cap + 0x0e, sriov.totalVFs)
+            put16(cap + 0x14, sriov.offset)
+            put16(cap + 0x16, sriov.stride)
+            put16(cap + 0x1a, sriov.vfDevice)
+            put32(cap + 0x1c, 0x0000_0553)
+            put32(cap + 0x20, 0x0000_0001)
+        }
+        bytes = Mutex(data)
+    }
+
+    func read(offset: Int, count: Int) -> [UInt8] {
+        bytes.withLock { data in
+            guard offset < data.count else { return [] }
+            return Array(data[offset..<min(data.count, offset + count)])
+        }
+    }
+
+    /// Registers a driver may change: command, cache line size, latency timer, interrupt line.
+    /// Everything else is read-only, as in hardware; the write still counts as done.
+    func write(offset: Int, bytes incoming: [UInt8]) -> Int {
+        let writable: Set<Int> = [0x04, 0x05, 0x0c, 0x0d, 0x3c]
+        bytes.withLock { data in
+            for (index, byte) in incoming.enumerated() where writable.contains(offset + index) {
+                data[offset + index] = byte
+            }
+        }
+        return incoming.count
+    }
+
+    /// Mirrors `sriov_numvfs` into NumVFs and the VF Enable / VF MSE control bits.
+    func setNumVFs(_ count: UInt16) {
+        bytes.withLock { data in
+            let cap = ConfigSpace.sriovCapability
+            guard data.count > cap + 0x12 else { return }
+            data[cap + 0x10] = UInt8(count & 0xff)
+            data[cap + 0x11] = UInt8(count >> 8)
+            data[cap + 0x08] = count > 0 ? 0x09 : 0x00
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import SystemPackage
+import SysfsTree
+
+/// The attributes `pci-sysfs.c` gives every PCI function, in its formats.
+extension PCIDevice {
+    func standardAttributes(in directory: Directory) -> [Node] {
+        let id = identity
+        var nodes: [Node] = [
+            directory.makeAttribute("vendor", mode: 0o444) { "0x" + hex(id.vendor, 4) + "\n" },
+            directory.makeAttribute("device", mode: 0o444) { "0x" + hex(id.device, 4) + "\n" },
+            directory.makeAttribute("subsystem_vendor", mode: 0o444) { "0x" + hex(id.subsystemVendor, 4) + "\n" },
+            directory.makeAttribute("subsystem_device", mode: 0o444) { "0x" + hex(id.subsystemDevice, 4) + "\n" },
+            directory.makeAttribute("class", mode: 0o444) { "0x" + hex(id.classCode, 6) + "\n" },
+            directory.makeAttribute("revision", mode: 0o444) { "0x" + hex(id.revision, 2) + "\n" },
+            directory.makeAttribute("irq", mode: 0o444) { [irq] in "\(irq)\n" },
+            directory.makeAttribute("modalias", mode: 0o444) { id.modalias + "\n" },
+            directory.makeAttribute("resource", mode: 0o444) { [spec] in Self.resourceText(spec) },
+            directory.makeAttribute("local_cpus", mode: 0o444) { [weak self] in self?.localCPUMask ?? "\n" },
+            directory.makeAttribute("local_cpulist", mode: 0o444) { [weak self] in self?.localCPUList ?? "\n" },
+            directory.makeAttribute("dma_mask_bits", mode: 0o444) { "64\n" },
+            directory.makeAttribute("consistent_dma_mask_bits", mode: 0o444) { "64\n" },
+            directory.makeAttribute("msi_bus", mode: 0o644, show: { "1\n" }),
+            directory.makeAttribute("broken_parity_status", mode: 0o644, show: { "0\n" }),
+            directory.makeAttribute("d3cold_allowed", mode: 0o644, show: { "1\n" }),
+            directory.makeAttribute("ari_enabled", mode: 0o444) { "0\n" },
+            directory.makeAttribute("current_link_speed", mode: 0o444) { "16.0 GT/s PCIe\n" },
+            directory.makeAttribute("current_link_width", mode: 0o444) { "16\n" },
+            directory.makeAttribute("max_link_speed", mode: 0o444) { "16.0 GT/s PCIe\n" },
+            directory.makeAttribute("max_link_width", mode: 0o444) { "16\n" },
+            directory.makeAttribute("numa_node", mode: 0o644,
+                                    show: { [weak self] () throws(Errno) in try self?.numaNodeText() ?? "-1\n" },
+                                    store: { [weak self] input throws(Errno) in try self?.storeNumaNode(input) }),
+            directory.makeAttribute("enable", mode: 0o644,
+                                    show: { [weak self] () throws(Errno) in try self?.enableText() ?? "0\n" },
+                                    store: { [weak self] input throws(Errno) in try self?.storeEnable(input) }),
+            directory.makeAttribute("driver_override", mode: 0o644,
+                                    show: { [weak self] () throws(Errno) in try self?.driverOverrideText() ?? "(null)\n" },
+                                    store: { [weak self] input throws(Errno) in try self?.storeDriverOverride(input) }),
+            directory.makeAttribute("reset", mode: 0o200, store: { input throws(Errno) in
+                guard try input.unsignedInteger() == 1 else { throw .invalidArgument }
+            }),
+            directory.makeAttribute("uevent", mode: 0o644,
+                                    show: { [weak self] () throws(Errno) in try self?.ueventText() ?? "" },
+                                    store: { [weak self] input throws(Errno) in try self?.storeUEvent(input) }),
+            directory.makeBinaryAttribute("config", mode: 0o644, size: config.size,
+                                          read: { [config] offset, count throws(Errno) in config.read(offset: offset, count: count) },
+                                          write: { [config] offset, bytes throws(Errno) in config.write(offset: offset, bytes: bytes) }),
+            directory.makeSymlink("subsystem", to: "/bus/pci"),
+            directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(iommuGroup)"),
+        ]
+        if !isVirtualFunction {
+            nodes.append(directory.makeAttribute("remove", mode: 0o200, store: { [weak self] input throws(Errno) in
+                try self?.storeRemove(input)
+            }))
+            nodes.append(directory.makeAttribute("rescan", mode: 0o200, store: { input throws(Errno) in
+                _ = try input.unsignedInteger()
+            }))
+        }
+        if id.isVGA {
+            nodes.append(directory.makeAttribute("boot_vga", mode: 0o444) { "1\n" })
+        }
+        for (index, bar) in spec.bars.enumerated() where bar.size > 0 && !bar.isIO {
+            nodes.append(directory.makeBinaryAttribute("resource\(index * (bar.is64Bit ? 2 : 1))", mode: 0o600,
+                                                       size: Int(clamping: bar.size),
+                                                       read: { _, count throws(Errno) in [UInt8](repeating: 0, count: count) }))
+        }
+        return nodes
+    }
+
+    var irq: Int { 16 + Int(address.devfn % 16) + Int(address.bus) % 64 }
+
+    var localCPUMask: String {
+        let cpus = max(1, host?.cpuCount ?? 1)
+        let mask = cpus >= 64 ? UInt64.max : (UInt64(1) << UInt64(cpus)) - 1
+        return String(mask, radix: 16) + "\n"
+    }
+
+    var localCPUList: String {
+        let cpus = max(1, host?.cpuCount ?? 1)
+        return cpus == 1 ? "0\n" : "0-\(cpus - 1)\n"
+    }
+
+    /// One line per resource: the BARs, the ROM, then the six SR-IOV BARs (`CONFIG_PCI_IOV`).
+    static func resourceText(_ spec: DeviceSpec) -> String {
+        var lines: [String] = []
+        var base: UInt64 = 0xd000_0000 + UInt64(spec.address.bus) << 20 + UInt64(spec.address.devfn) << 12
+        var index = 0
+        for bar in spec.bars where index < 6 {
+            let start = base
+            let end = start + bar.size - 1
+            lines.append("0x" + hex(start, 16) + " 0x" + hex(end, 16) + " 0x" + hex(bar.resourceFlags, 16))
+            base = (end | 0xfff) + 1
+            index += 1
+            if bar.is64Bit && !bar.isIO && index < 6 {
+                lines.append(zeroResource)
+                index += 1
+            }
+        }
+        while lines.count < 13 { lines.append(zeroResource) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static let zeroResource = "0x0000000000000000 0x0000000000000000 0x0000000000000000"
+
+    // MARK: Stores, in pci-sysfs.c's order of checks
+
+    private func numaNodeText() throws(Errno) -> String {
+        try locked { _ in "\(numaNode)\n" }
+    }
+
+    /// `numa_node_store`: kstrtoint, then only -1 or an online node (this host has node 0).
+    private func storeNumaNode(_ input: StoreInput) throws(Errno) {
+        let node = try KernelParsing.signedInteger(input.cString)
+        guard node == -1 || node == 0 else { throw .invalidArgument }
+        try locked { _ in numaNode = Int(node) }
+    }
+
+    private func enableText() throws(Errno) -> String {
+        try locked { _ in "\(enableCount)\n" }
+    }
+
+    /// `enable_store`: non-zero enables once more; zero disables, EIO if not enabled.
+    private func storeEnable(_ input: StoreInput) throws(Errno) {
+        let value = try input.unsignedInteger()
+        try locked { _ throws(Errno) in
+            if value != 0 {
+                enableCount += 1
+            } else if enableCount > 0 {
+                enableCount -= 1
+            } else {
+                throw .ioError
+            }
+        }
+    }
+
+    private func driverOverrideText() throws(Errno) -> String {
+        try locked { _ in (driverOverride ?? "(null)") + "\n" }
+    }
+
+    /// `driver_set_override`: PAGE_SIZE - 1 or more is EINVAL; the first newline ends it; empty clears.
+    private func storeDriverOverride(_ input: StoreInput) throws(Errno) {
+        guard input.count < Attribute.pageSize - 1 else { throw .invalidArgument }
+        let text = input.text
+        let value = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        try locked { _ in driverOverride = value.isEmpty ? nil : value }
+    }
+
+    func ueventText() throws(Errno) -> String {
+        try locked { _ in
+            var lines: [String] = []
+            if let kernelDriver { lines.append("DRIVER=" + kernelDriver) }
+            lines += ueventProperties.map { $0.0 + "=" + $0.1 }
+            return lines.map { $0 + "\n" }.joined()
+        }
+    }
+
+    /// `uevent_store` synthesizes an event; an unknown action is EINVAL.
+    private func storeUEvent(_ input: StoreInput) throws(Errno) {
+        let word = input.value.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+        guard let action = UEvent.Action(rawValue: word) else { throw .invalidArgument }
+        try locked { host in
+            host.emit(UEvent(action: action, devpath: directory.path, subsystem: "pci", properties: ueventProperties))
+        }
+    }
+
+    /// `remove_store`: kstrtoul; non-zero hot-unplugs the function.
+    private func storeRemove(_ input: StoreInput) throws(Errno) {
+        guard try input.unsignedInteger() != 0 else { return }
+        try locked { host in host.removeDevice(self) }
+    }
+}

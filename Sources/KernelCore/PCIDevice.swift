@@ -1,0 +1,65 @@
+import SystemPackage
+import SysfsTree
+
+/// One PCI function on a host: its identity, its state, and its directory
+/// under `/devices/pci<domain>:00/`.
+///
+/// Mutable state is guarded by the host's lock.
+public final class PCIDevice: @unchecked Sendable {
+    public private(set) weak var host: Host?
+    public let spec: DeviceSpec
+    public let directory: Directory
+    public let iommuGroup: Int
+    public private(set) weak var physicalFunction: PCIDevice?
+    public let isVirtualFunction: Bool
+
+    public internal(set) var kernelDriver: String?
+    var enableCount: Int
+    var numaNode: Int
+    var driverOverride: String?
+    let config: ConfigSpace
+
+    public var address: PCIAddress { spec.address }
+    public var identity: PCIIdentity { spec.identity }
+
+    init(host: Host, spec: DeviceSpec, parentDirectory: Directory, iommuGroup: Int,
+         physicalFunction: PCIDevice?, decorate: (@Sendable (PCIDevice, Directory) -> [Node])?) {
+        self.host = host
+        self.spec = spec
+        self.iommuGroup = iommuGroup
+        self.physicalFunction = physicalFunction
+        self.isVirtualFunction = physicalFunction != nil
+        self.enableCount = spec.kernelDriver == nil ? 0 : 1
+        self.numaNode = spec.numaNode
+        self.config = ConfigSpace(spec: spec, extended: true)
+        let reference = WeakReference<PCIDevice>()
+        self.directory = parentDirectory.makeDirectory(spec.address.description) { directory in
+            guard let device = reference.value else { return [] }
+            return device.standardAttributes(in: directory) + (decorate?(device, directory) ?? [])
+        }
+        reference.value = self
+    }
+
+    /// `uevent`'s keys after `DRIVER=`, as `pci_uevent` adds them.
+    public var ueventProperties: [(String, String)] {
+        [("PCI_CLASS", upperHex(identity.classCode, 1)),
+         ("PCI_ID", upperHex(identity.vendor, 4) + ":" + upperHex(identity.device, 4)),
+         ("PCI_SUBSYS_ID", upperHex(identity.subsystemVendor, 4) + ":" + upperHex(identity.subsystemDevice, 4)),
+         ("PCI_SLOT_NAME", address.description),
+         ("MODALIAS", identity.modalias)]
+    }
+
+    /// Runs `body` under the host's lock; ENODEV once the device has left its host.
+    func locked<T>(_ body: (Host) throws(Errno) -> T) throws(Errno) -> T {
+        guard let host else { throw .noDevice }
+        return try host.lock.withLock { () throws(Errno) -> T in try body(host) }
+    }
+
+    func willBeRemoved() {}
+}
+
+/// A weak reference a `@Sendable` closure can capture before its target exists.
+final class WeakReference<T: AnyObject>: @unchecked Sendable {
+    weak var value: T?
+    init(_ value: T? = nil) { self.value = value }
+}

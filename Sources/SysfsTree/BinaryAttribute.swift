@@ -1,0 +1,41 @@
+import SystemPackage
+
+/// A sysfs binary attribute (`struct bin_attribute`), such as PCI `config`:
+/// a fixed size and positional reads and writes.
+public final class BinaryAttribute: Node, @unchecked Sendable {
+    public typealias Read = @Sendable (_ offset: Int, _ count: Int) throws(Errno) -> [UInt8]
+    public typealias Write = @Sendable (_ offset: Int, _ bytes: [UInt8]) throws(Errno) -> Int
+
+    public let mode: UInt16
+    public let size: Int
+    let readHandler: Read?
+    let writeHandler: Write?
+
+    init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, size: Int, read: Read?, write: Write?) {
+        self.mode = mode & 0o777
+        self.size = size
+        self.readHandler = read
+        self.writeHandler = write
+        super.init(name: name, parent: parent, events: events)
+    }
+
+    /// Reads are clipped to the attribute's size, as `sysfs_kf_bin_read` does.
+    public func read(offset: Int, count: Int) throws(Errno) -> [UInt8] {
+        guard let readHandler else { throw .ioError }
+        guard offset >= 0, count >= 0 else { throw .invalidArgument }
+        if size > 0 && offset >= size { return [] }
+        let clipped = size > 0 ? min(count, size - offset) : count
+        if clipped == 0 { return [] }
+        return try readHandler(offset, clipped)
+    }
+
+    /// Writes past the end fail with EFBIG, as `sysfs_kf_bin_write` does.
+    public func write(offset: Int, bytes: [UInt8]) throws(Errno) -> Int {
+        guard let writeHandler else { throw .ioError }
+        guard offset >= 0 else { throw .invalidArgument }
+        if size > 0 && offset >= size { throw .fileTooLarge }
+        let clipped = size > 0 ? Array(bytes.prefix(size - offset)) : bytes
+        if clipped.isEmpty { return 0 }
+        return try writeHandler(offset, clipped)
+    }
+}

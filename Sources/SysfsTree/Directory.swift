@@ -1,0 +1,163 @@
+import Synchronization
+
+/// A kernfs directory. Children may be built lazily: `populate` runs once, on
+/// first use, so a fleet of hosts costs memory only where it is looked at.
+public final class Directory: Node, @unchecked Sendable {
+    private struct Children {
+        var byName: [String: Node] = [:]
+        var order: [String] = []
+        var populated = false
+    }
+
+    private let children = Mutex(Children())
+    private let populate: (@Sendable (Directory) -> [Node])?
+    /// True for a directory that stands for `/sys`: paths and symlinks below it are relative to it.
+    public let isSysfsRoot: Bool
+
+    /// Creates the root of a tree (inode 1) with its own event queue; it stands for `/sys`.
+    public convenience init() {
+        self.init(name: "", parent: nil, events: TreeEvents(), populate: nil, id: 1, isSysfsRoot: true)
+    }
+
+    init(name: String, parent: Directory?, events: TreeEvents,
+         populate: (@Sendable (Directory) -> [Node])?, id: UInt64? = nil, isSysfsRoot: Bool = false) {
+        self.populate = populate
+        self.isSysfsRoot = isSysfsRoot
+        super.init(name: name, parent: parent, events: events, id: id)
+    }
+
+    /// Adds a subdirectory that stands for a `/sys` of its own (one host of several).
+    @discardableResult
+    public func sysfsRoot(_ name: String) -> Directory {
+        let directory = Directory(name: name, parent: self, events: events, populate: nil, isSysfsRoot: true)
+        insert(directory)
+        return directory
+    }
+
+    /// The tree's change queue (shared by every node below the same root).
+    public var changes: TreeEvents { events }
+
+    // MARK: Reading
+
+    public func child(_ name: String) -> Node? {
+        if isRemoved { return nil }
+        return withChildren { $0.byName[name] }
+    }
+
+    /// The children in the order they were added.
+    public func list() -> [Node] {
+        if isRemoved { return [] }
+        return withChildren { state in state.order.compactMap { state.byName[$0] } }
+    }
+
+    public var subdirectoryCount: Int {
+        withChildren { state in state.byName.values.reduce(0) { $0 + ($1 is Directory ? 1 : 0) } }
+    }
+
+    /// Resolves a relative path made of plain names (no `..`, no links).
+    public func descendant(_ relativePath: String) -> Node? {
+        var node: Node = self
+        for component in relativePath.split(separator: "/") {
+            guard let directory = node as? Directory,
+                  let next = directory.child(String(component)) else { return nil }
+            node = next
+        }
+        return node
+    }
+
+    // MARK: Building
+
+    /// Adds a subdirectory, or returns the existing one of that name.
+    @discardableResult
+    public func directory(_ name: String, populate: (@Sendable (Directory) -> [Node])? = nil) -> Directory {
+        if let existing = child(name) as? Directory { return existing }
+        let directory = Directory(name: name, parent: self, events: events, populate: populate)
+        insert(directory)
+        return directory
+    }
+
+    /// Builds a subdirectory that is not yet attached, for use inside a `populate` closure.
+    public func makeDirectory(_ name: String, populate: (@Sendable (Directory) -> [Node])? = nil) -> Directory {
+        Directory(name: name, parent: self, events: events, populate: populate)
+    }
+
+    public func makeAttribute(_ name: String, mode: UInt16,
+                              show: Attribute.Show? = nil, store: Attribute.Store? = nil) -> Attribute {
+        Attribute(name: name, parent: self, events: events, mode: mode, show: show, store: store)
+    }
+
+    public func makeBinaryAttribute(_ name: String, mode: UInt16, size: Int,
+                                    read: BinaryAttribute.Read? = nil,
+                                    write: BinaryAttribute.Write? = nil) -> BinaryAttribute {
+        BinaryAttribute(name: name, parent: self, events: events, mode: mode, size: size, read: read, write: write)
+    }
+
+    /// A symlink to `target`, an absolute path below the root; readlink gives it relative.
+    public func makeSymlink(_ name: String, to target: String) -> Symlink {
+        Symlink(name: name, parent: self, events: events, target: target)
+    }
+
+    @discardableResult
+    public func attribute(_ name: String, mode: UInt16,
+                          show: Attribute.Show? = nil, store: Attribute.Store? = nil) -> Attribute {
+        let attribute = makeAttribute(name, mode: mode, show: show, store: store)
+        insert(attribute)
+        return attribute
+    }
+
+    @discardableResult
+    public func binaryAttribute(_ name: String, mode: UInt16, size: Int,
+                                read: BinaryAttribute.Read? = nil,
+                                write: BinaryAttribute.Write? = nil) -> BinaryAttribute {
+        let attribute = makeBinaryAttribute(name, mode: mode, size: size, read: read, write: write)
+        insert(attribute)
+        return attribute
+    }
+
+    @discardableResult
+    public func symlink(_ name: String, to target: String) -> Symlink {
+        let link = makeSymlink(name, to: target)
+        insert(link)
+        return link
+    }
+
+    /// Attaches a node built for this directory, replacing any node of the same name.
+    public func insert(_ node: Node) {
+        precondition(node.parent === self, "a node is inserted into the directory it was built for")
+        let replaced: Node? = withChildren { state in
+            let old = state.byName.updateValue(node, forKey: node.name)
+            if old == nil { state.order.append(node.name) }
+            return old
+        }
+        replaced?.markRemoved()
+        events.record(.init(parent: id, name: node.name, child: replaced?.id))
+    }
+
+    /// Detaches a child; open files on it then fail with ENODEV as in kernfs.
+    @discardableResult
+    public func remove(_ name: String) -> Node? {
+        let removed: Node? = withChildren { state in
+            guard let node = state.byName.removeValue(forKey: name) else { return nil }
+            state.order.removeAll { $0 == name }
+            return node
+        }
+        guard let removed else { return nil }
+        removed.markRemoved()
+        events.record(.init(parent: id, name: name, child: removed.id))
+        return removed
+    }
+
+    private func withChildren<T>(_ body: (inout Children) -> T) -> T {
+        children.withLock { state in
+            if !state.populated {
+                state.populated = true
+                if let populate {
+                    for node in populate(self) where state.byName.updateValue(node, forKey: node.name) == nil {
+                        state.order.append(node.name)
+                    }
+                }
+            }
+            return body(&state)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Synchronization
+
+/// One kernfs node: a directory, a text or binary attribute, or a symlink.
+///
+/// A node's identity (`id`) is never reused, so it doubles as an inode number.
+/// Nodes are immutable once built except for `removed`, which flips once when
+/// the node (or the subtree it heads) leaves the tree.
+public class Node: @unchecked Sendable {
+    public let name: String
+    public let id: UInt64
+    public let created: Timestamp
+    public private(set) weak var parent: Directory?
+    let events: TreeEvents
+    private let removedFlag = Atomic<Bool>(false)
+
+    private static let nextID = Atomic<UInt64>(2)
+
+    init(name: String, parent: Directory?, events: TreeEvents, id: UInt64? = nil) {
+        self.name = name
+        self.parent = parent
+        self.events = events
+        self.id = id ?? Node.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.created = Timestamp.now()
+    }
+
+    /// True once this node or one of its ancestors has been removed from the tree.
+    public var isRemoved: Bool {
+        var node: Node? = self
+        while let current = node {
+            if current.removedFlag.load(ordering: .acquiring) { return true }
+            node = current.parent
+        }
+        return false
+    }
+
+    func markRemoved() { removedFlag.store(true, ordering: .releasing) }
+
+    /// The absolute path below the nearest `/sys` root, e.g. `/bus/pci/devices`.
+    public var path: String {
+        var components: [String] = []
+        var node: Node? = self
+        while let current = node, !((current as? Directory)?.isSysfsRoot ?? false), current.parent != nil {
+            components.append(current.name)
+            node = current.parent
+        }
+        return "/" + components.reversed().joined(separator: "/")
+    }
+}
+
+/// Seconds and nanoseconds since the epoch, fixed when a node is built.
+public struct Timestamp: Sendable, Equatable {
+    public let seconds: Int
+    public let nanoseconds: Int
+
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(seconds: spec.tv_sec, nanoseconds: spec.tv_nsec)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

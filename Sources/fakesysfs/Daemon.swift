@@ -1,0 +1,90 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts the server in the background: the same binary with `--foreground`,
+/// in its own session, reporting through a pipe once the tree is served.
+enum Daemon {
+    /// glibc's `POSIX_SPAWN_SETSID`, hidden behind `_GNU_SOURCE`.
+    private static let spawnSetSID: Int16 = 0x80
+
+    static func start(arguments: [String], mountpoint: String, log: String?) throws {
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
+        let logPath = log ?? defaultLogPath(for: mountpoint)
+        let childArguments = [arguments[0]] + Array(arguments.dropFirst())
+            + ["--foreground", "--ready-fd", String(writeEnd)]
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, spawnSetSID)
+
+        var pid = pid_t()
+        let cArguments = childArguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        let status = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, cArguments, environ)
+        close(writeEnd)
+        defer { close(readEnd) }
+        guard status == 0 else {
+            throw ValidationError("cannot start the server: \(String(cString: strerror(status)))")
+        }
+        let reply = readAll(readEnd)
+        if reply.hasPrefix("ok") { return }
+        var exitStatus: Int32 = 0
+        waitpid(pid, &exitStatus, 0)
+        let reason = reply.hasPrefix("error: ") ? String(reply.dropFirst(7)) : "the server exited; see \(logPath)"
+        throw ValidationError(reason.trimmingNewlines)
+    }
+
+    /// Keeps the ready pipe out of processes the server starts (libfuse's fusermount3 watchdog).
+    static func closeOnExec(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    }
+
+    static func signalReady(_ fd: Int32) {
+        _ = "ok\n".withCString { write(fd, $0, 3) }
+        close(fd)
+    }
+
+    static func signalFailure(_ fd: Int32, _ message: String) {
+        let text = "error: \(message)\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+
+    static func defaultLogPath(for mountpoint: String) -> String {
+        let name = mountpoint.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        return "/tmp/fakesysfs\(name).log"
+    }
+
+    private static func readAll(_ fd: Int32) -> String {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            data += buffer.prefix(count)
+            if data.contains(UInt8(ascii: "\n")) { break }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension String {
+    var trimmingNewlines: String {
+        var text = self
+        while text.last == "\n" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import FuseServer
+import KernelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Mount: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mount a simulated /sys at MOUNTPOINT.",
+        discussion: """
+            MOUNTPOINT becomes the equivalent of /sys: MOUNTPOINT/bus/pci/devices/... \
+            Without --foreground the command returns once the tree is served and leaves \
+            the server running in the background; stop it with `fakesysfs unmount`.
+
+            Example:
+              fakesysfs mount /tmp/sys
+              cat /tmp/sys/bus/pci/devices/0000:00:02.0/vendor
+              fakesysfs unmount /tmp/sys
+            """)
+
+    @Option(help: "A scenario file (YAML) describing the hosts; the embedded default host without it.")
+    var scenario: String?
+
+    @Flag(help: "Serve in the foreground until SIGINT or SIGTERM.")
+    var foreground = false
+
+    @Flag(help: "Let users other than the mounting one in (with the kernel checking modes).")
+    var allowOther = false
+
+    @Option(help: "Where the background server writes its log.")
+    var log: String?
+
+    @Option(help: .hidden)
+    var readyFD: Int32?
+
+    @Argument(help: "An existing, empty directory.")
+    var mountpoint: String
+
+    func run() throws {
+        let target = try MountPoint.validate(mountpoint)
+        if foreground {
+            try serve(at: target)
+        } else {
+            try Daemon.start(arguments: CommandLine.arguments, mountpoint: target, log: log)
+        }
+    }
+
+    private func serve(at target: String) throws {
+        if let readyFD { Daemon.closeOnExec(readyFD) }
+        let host = DefaultHost.build()
+        var options = FuseServer.Options()
+        options.allowOther = allowOther
+        let server = FuseServer(root: host.root, options: options) { message in
+            Log.write(message)
+        }
+        do {
+            try server.run(mountpoint: target) {
+                if let readyFD { Daemon.signalReady(readyFD) }
+            }
+        } catch {
+            if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
+            throw ValidationError("\(error)")
+        }
+    }
+}

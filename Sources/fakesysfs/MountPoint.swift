@@ -1,0 +1,90 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks that a directory can take a fakesysfs mount, with one-line reasons.
+enum MountPoint {
+    static func validate(_ path: String) throws -> String {
+        guard access("/dev/fuse", R_OK | W_OK) == 0 else {
+            throw ValidationError("/dev/fuse is missing or not accessible: load the fuse module (modprobe fuse)")
+        }
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOTCONN {
+                throw ValidationError("\(path) is a dead FUSE mount: run `fakesysfs unmount \(path)` first")
+            }
+            throw ValidationError("\(path) does not exist: create it with mkdir first")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw ValidationError("\(path) is not a directory") }
+        guard let resolved = realpath(path, nil) else { throw ValidationError("cannot resolve \(path)") }
+        defer { free(resolved) }
+        let absolute = String(cString: resolved)
+        if absolute == "/sys" && !inPrivateMountNamespace {
+            throw ValidationError("refusing to mount over the real /sys outside a private mount namespace")
+        }
+        if isMountPoint(absolute) {
+            throw ValidationError("\(absolute) is already a mount point: unmount it first")
+        }
+        if !isEmptyDirectory(absolute) {
+            throw ValidationError("\(absolute) is not empty: give an empty directory")
+        }
+        return absolute
+    }
+
+    /// True when `path` appears as a mount point in this namespace.
+    static func isMountPoint(_ path: String) -> Bool {
+        mountPoints().contains(path)
+    }
+
+    static func mountPoints() -> [String] {
+        guard let file = fopen("/proc/self/mountinfo", "r") else { return [] }
+        defer { fclose(file) }
+        var points: [String] = []
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        while getline(&line, &capacity, file) > 0 {
+            guard let line else { break }
+            let fields = String(cString: line).split(separator: " ")
+            if fields.count > 4 { points.append(unescape(String(fields[4]))) }
+        }
+        free(line)
+        return points
+    }
+
+    private static func isEmptyDirectory(_ path: String) -> Bool {
+        guard let directory = opendir(path) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { return false }
+        }
+        return true
+    }
+
+    /// mountinfo escapes space, tab, newline and backslash as octal.
+    private static func unescape(_ field: String) -> String {
+        var result = ""
+        var characters = Substring(field)
+        while let character = characters.first {
+            if character == "\\", characters.count >= 4,
+               let code = UInt8(characters.dropFirst().prefix(3), radix: 8) {
+                result.append(Character(Unicode.Scalar(code)))
+                characters = characters.dropFirst(4)
+            } else {
+                result.append(character)
+                characters = characters.dropFirst()
+            }
+        }
+        return result
+    }
+
+    /// A namespace made by `unshare --mount` differs from PID 1's.
+    static var inPrivateMountNamespace: Bool {
+        var own = stat(), initial = stat()
+        guard stat("/proc/self/ns/mnt", &own) == 0, stat("/proc/1/ns/mnt", &initial) == 0 else { return false }
+        return own.st_ino != initial.st_ino
+    }
+}
