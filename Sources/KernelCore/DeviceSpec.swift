@@ -8,6 +8,8 @@ public struct DeviceSpec: Sendable {
     public var bars: [BAR]
     /// Present on an SR-IOV physical function.
     public var sriov: SRIOVCapability?
+    /// VFs enabled when the device is added, as if `sriov_numvfs` had been written at boot.
+    public var initialVFs = 0
 
     public init(address: PCIAddress, identity: PCIIdentity, kernelDriver: String?,
                 numaNode: Int = -1, bars: [BAR] = [BAR(size: 16 << 10)], sriov: SRIOVCapability? = nil) {

@@ -11,16 +11,21 @@ public final class Host: @unchecked Sendable {
     public let root: Directory
     public let lock = KernelLock()
     public let cpuCount: Int
+    /// Where the core explains refusals, as the kernel's log would.
+    public let log: @Sendable (String) -> Void
 
     private let sink = Mutex<(any UEventSink)?>(nil)
     // Guarded by `lock`.
     private var devicesByAddress: [PCIAddress: PCIDevice] = [:]
     private var iommuGroupsInUse = Set<Int>()
+    var mdevsByUUID: [MdevUUID: MdevDevice] = [:]
 
-    public init(name: String, root: Directory = Directory(), cpuCount: Int = 8) {
+    public init(name: String, root: Directory = Directory(), cpuCount: Int = 8,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.name = name
         self.root = root
         self.cpuCount = cpuCount
+        self.log = log
         buildSkeleton()
     }
 
@@ -36,20 +41,24 @@ public final class Host: @unchecked Sendable {
 
     /// Adds a PCI function with its directory, bus links, driver binding and IOMMU group.
     @discardableResult
-    public func addDevice(_ spec: DeviceSpec, physicalFunction: PCIDevice? = nil,
-                          decorate: (@Sendable (PCIDevice, Directory) -> [Node])? = nil) -> PCIDevice {
+    public func addDevice(_ spec: DeviceSpec, driver: (any VendorDriver)? = nil,
+                          physicalFunction: PCIDevice? = nil) -> PCIDevice {
         lock.withLock {
             let busDirectory = devicesDirectory(for: spec.address)
             let group = allocateIOMMUGroup()
             let device = PCIDevice(host: self, spec: spec, parentDirectory: busDirectory,
-                                   iommuGroup: group, physicalFunction: physicalFunction, decorate: decorate)
+                                   iommuGroup: group, physicalFunction: physicalFunction, driver: driver)
             devicesByAddress[spec.address] = device
             busDirectory.insert(device.directory)
             root.directory("bus/pci/devices".components).symlink(spec.address.description, to: device.directory.path)
             joinIOMMUGroup(group, path: device.directory.path, name: spec.address.description)
+            if let physicalFunction { linkVirtualFunction(device, to: physicalFunction) }
             if let driver = spec.kernelDriver { bind(device, to: driver) }
             emit(UEvent(action: .add, devpath: device.directory.path, subsystem: "pci",
                         properties: device.ueventProperties))
+            if spec.sriov != nil && device.sriov?.numVFs == 0 && spec.initialVFs > 0 {
+                try? enableVFs(spec.initialVFs, on: device)
+            }
             return device
         }
     }
@@ -58,7 +67,8 @@ public final class Host: @unchecked Sendable {
     public func removeDevice(_ device: PCIDevice) {
         lock.withLock {
             guard devicesByAddress[device.address] === device else { return }
-            device.willBeRemoved()
+            if device.sriov?.numVFs ?? 0 > 0 { try? disableVFs(on: device) }
+            for mdev in mdevsByUUID.values where mdev.parent === device { forceRemove(mdev) }
             if let driver = device.kernelDriver { unbind(device, from: driver) }
             leaveIOMMUGroup(device.iommuGroup, name: device.address.description)
             root.directory("bus/pci/devices".components).remove(device.address.description)
@@ -80,18 +90,21 @@ public final class Host: @unchecked Sendable {
 
     // MARK: Drivers
 
-    /// Binds `device` to a PCI driver: the `driver` link and the driver's own link back.
+    /// Binds `device` to a PCI driver: the `driver` link and the driver's own link back;
+    /// a function whose vendor driver offers mdev types registers as an mdev parent.
     public func bind(_ device: PCIDevice, to driver: String) {
         lock.withLock {
             let driverDirectory = pciDriverDirectory(driver)
             device.kernelDriver = driver
             device.directory.symlink("driver", to: driverDirectory.path)
             driverDirectory.symlink(device.address.description, to: device.directory.path)
+            registerMdevParent(device)
         }
     }
 
     public func unbind(_ device: PCIDevice, from driver: String) {
         lock.withLock {
+            unregisterMdevParent(device)
             device.directory.remove("driver")
             pciDriverDirectory(driver).remove(device.address.description)
             device.kernelDriver = nil
@@ -198,6 +211,7 @@ public final class Host: @unchecked Sendable {
         pci.attribute("rescan", mode: 0o200)
         pci.attribute("resource_alignment", mode: 0o644, show: { "\n" })
         pci.attribute("uevent", mode: 0o200)
+        buildMdevBus()
         root.directory("devices")
         root.directory("class")
         root.directory("kernel").directory("iommu_groups")

@@ -14,6 +14,7 @@ public final class PCIDevice: @unchecked Sendable {
     public let isVirtualFunction: Bool
 
     public internal(set) var kernelDriver: String?
+    public let driver: (any VendorDriver)?
     var enableCount: Int
     var numaNode: Int
     var driverOverride: String?
@@ -22,9 +23,14 @@ public final class PCIDevice: @unchecked Sendable {
     public var address: PCIAddress { spec.address }
     public var identity: PCIIdentity { spec.identity }
 
+    // Guarded by the host's lock.
+    var sriov: SRIOVState?
+    var mdevTypeIDs: [String: MdevType] = [:]
+
     init(host: Host, spec: DeviceSpec, parentDirectory: Directory, iommuGroup: Int,
-         physicalFunction: PCIDevice?, decorate: (@Sendable (PCIDevice, Directory) -> [Node])?) {
+         physicalFunction: PCIDevice?, driver: (any VendorDriver)?) {
         self.host = host
+        self.driver = driver
         self.spec = spec
         self.iommuGroup = iommuGroup
         self.physicalFunction = physicalFunction
@@ -32,12 +38,20 @@ public final class PCIDevice: @unchecked Sendable {
         self.enableCount = spec.kernelDriver == nil ? 0 : 1
         self.numaNode = spec.numaNode
         self.config = ConfigSpace(spec: spec, extended: true)
+        self.sriov = spec.sriov.map { SRIOVState(capability: $0) }
         let reference = WeakReference<PCIDevice>()
         self.directory = parentDirectory.makeDirectory(spec.address.description) { directory in
             guard let device = reference.value else { return [] }
-            return device.standardAttributes(in: directory) + (decorate?(device, directory) ?? [])
+            return device.standardAttributes(in: directory) + device.sriovAttributes(in: directory)
+                + device.driverAttributes(in: directory)
         }
         reference.value = self
+    }
+
+    private func driverAttributes(in directory: Directory) -> [Node] {
+        guard let driver else { return [] }
+        return isVirtualFunction ? driver.attributes(ofVF: self, in: directory)
+                                 : driver.attributes(of: self, in: directory)
     }
 
     /// `uevent`'s keys after `DRIVER=`, as `pci_uevent` adds them.

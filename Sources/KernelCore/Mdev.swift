@@ -1,0 +1,155 @@
+import SystemPackage
+import SysfsTree
+
+/// The mdev core (`drivers/vfio/mdev`): parent registration, the type
+/// directories with `create`, and each mdev's directory with `remove`.
+extension Host {
+    func buildMdevBus() {
+        let bus = root.directory("bus").directory("mdev")
+        bus.directory("devices")
+        let vfio = bus.directory("drivers").directory("vfio_mdev")
+        vfio.attribute("bind", mode: 0o200)
+        vfio.attribute("unbind", mode: 0o200)
+        vfio.attribute("uevent", mode: 0o200)
+        bus.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" })
+        bus.attribute("drivers_probe", mode: 0o200)
+        bus.attribute("uevent", mode: 0o200)
+    }
+
+    public func mdev(_ uuid: MdevUUID) -> MdevDevice? {
+        lock.withLock { mdevsByUUID[uuid] }
+    }
+
+    public var mdevs: [MdevDevice] {
+        lock.withLock { mdevsByUUID.values.sorted { $0.uuid.description < $1.uuid.description } }
+    }
+
+    /// `mdev_register_parent`: the type directories and the `mdev_bus` class link.
+    func registerMdevParent(_ parent: PCIDevice) {
+        guard let driver = parent.driver, let kernelDriver = parent.kernelDriver else { return }
+        let types = driver.mdevTypes(of: parent)
+        guard !types.isEmpty else { return }
+        let supported = parent.directory.directory("mdev_supported_types")
+        for type in types {
+            let typeID = kernelDriver + "-" + type.name
+            parent.mdevTypeIDs[typeID] = type
+            let directory = supported.directory(typeID)
+            buildTypeDirectory(directory, type: type, typeID: typeID, parent: parent, driver: driver)
+        }
+        root.directory("class").directory("mdev_bus").symlink(parent.address.description, to: parent.directory.path)
+        emit(UEvent(action: .change, devpath: parent.directory.path, subsystem: "pci",
+                    properties: [("MDEV_STATE", "registered")]))
+    }
+
+    func unregisterMdevParent(_ parent: PCIDevice) {
+        guard !parent.mdevTypeIDs.isEmpty else { return }
+        for mdev in mdevsByUUID.values where mdev.parent === parent { forceRemove(mdev) }
+        parent.directory.remove("mdev_supported_types")
+        parent.mdevTypeIDs = [:]
+        (root.descendant("class/mdev_bus") as? Directory)?.remove(parent.address.description)
+        emit(UEvent(action: .change, devpath: parent.directory.path, subsystem: "pci",
+                    properties: [("MDEV_STATE", "unregistered")]))
+    }
+
+    private func buildTypeDirectory(_ directory: Directory, type: MdevType, typeID: String,
+                                    parent: PCIDevice, driver: any VendorDriver) {
+        directory.attribute("create", mode: 0o200, store: { [weak self, weak parent] input throws(Errno) in
+            guard let self, let parent else { throw .noDevice }
+            try self.createMdev(input, typeID: typeID, parent: parent)
+        })
+        directory.attribute("available_instances", mode: 0o444) { [weak self, weak parent] () throws(Errno) in
+            guard let self, let parent else { throw .noDevice }
+            return self.lock.withLock { "\(max(0, driver.availableInstances(of: type, on: parent)))\n" }
+        }
+        directory.attribute("device_api", mode: 0o444) { type.deviceAPI + "\n" }
+        directory.attribute("name", mode: 0o444) { (type.prettyName ?? type.name) + "\n" }
+        if let description = type.description {
+            directory.attribute("description", mode: 0o444) { description + "\n" }
+        }
+        directory.directory("devices")
+        for node in driver.attributes(ofType: type, on: parent, in: directory) { directory.insert(node) }
+    }
+
+    /// `create_store`: the UUID's length and form (EINVAL), a duplicate
+    /// anywhere on the host (EEXIST), then the vendor driver's capacity.
+    /// On success every path of the new device exists before the write returns.
+    func createMdev(_ input: StoreInput, typeID: String, parent: PCIDevice) throws(Errno) {
+        let uuid = try MdevUUID(parsing: input)
+        try lock.withLock { () throws(Errno) in
+            guard mdevsByUUID[uuid] == nil else {
+                log("mdev \(uuid) already exists")
+                throw .fileExists
+            }
+            guard let driver = parent.driver, let type = parent.mdevTypeIDs[typeID] else { throw .noDevice }
+            let group = allocateIOMMUGroup()
+            let mdev = MdevDevice(uuid: uuid, type: type, typeID: typeID, parent: parent, iommuGroup: group)
+            do throws(Errno) {
+                try driver.createMdev(mdev)
+            } catch {
+                leaveIOMMUGroup(group, name: uuid.description)
+                log("\(parent.address) \(typeID): cannot create \(uuid): \(error)")
+                throw error
+            }
+            mdevsByUUID[uuid] = mdev
+            attach(mdev, driver: driver)
+        }
+    }
+
+    private func attach(_ mdev: MdevDevice, driver: any VendorDriver) {
+        let uuid = mdev.uuid.description
+        let directory = mdev.parent.directory.makeDirectory(uuid)
+        mdev.directory = directory
+        directory.insert(directory.makeSymlink("mdev_type", to: typeDirectoryPath(mdev)))
+        directory.insert(directory.makeAttribute("remove", mode: 0o200, store: { [weak self, weak mdev] input throws(Errno) in
+            guard let self, let mdev else { throw .noDevice }
+            try self.removeStore(input, mdev: mdev)
+        }))
+        directory.insert(directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(mdev.iommuGroup)"))
+        directory.insert(directory.makeSymlink("subsystem", to: "/bus/mdev"))
+        directory.insert(directory.makeSymlink("driver", to: "/bus/mdev/drivers/vfio_mdev"))
+        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: {
+            mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
+        }))
+        for node in driver.attributes(ofMdev: mdev, in: directory) { directory.insert(node) }
+        mdev.parent.directory.insert(directory)
+        let path = directory.path
+        joinIOMMUGroup(mdev.iommuGroup, path: path, name: uuid)
+        root.directory("bus/mdev/devices".components).symlink(uuid, to: path)
+        root.directory("bus/mdev/drivers/vfio_mdev".components).symlink(uuid, to: path)
+        (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?
+            .symlink(uuid, to: path)
+        emit(UEvent(action: .add, devpath: path, subsystem: "mdev", properties: mdev.ueventProperties))
+    }
+
+    private func typeDirectoryPath(_ mdev: MdevDevice) -> String {
+        mdev.parent.directory.path + "/mdev_supported_types/" + mdev.typeID
+    }
+
+    /// `remove_store`: kstrtoul; 0 does nothing; otherwise the vendor driver may refuse (EBUSY).
+    private func removeStore(_ input: StoreInput, mdev: MdevDevice) throws(Errno) {
+        guard try input.unsignedInteger() != 0 else { return }
+        try lock.withLock { () throws(Errno) in
+            guard mdevsByUUID[mdev.uuid] === mdev else { throw .noDevice }
+            try mdev.parent.driver?.removeMdev(mdev)
+            detach(mdev)
+        }
+    }
+
+    /// Takes an mdev away whatever its driver says, as parent removal does.
+    func forceRemove(_ mdev: MdevDevice) {
+        try? mdev.parent.driver?.removeMdev(mdev)
+        detach(mdev)
+    }
+
+    private func detach(_ mdev: MdevDevice) {
+        let uuid = mdev.uuid.description
+        let path = mdev.directory?.path ?? ""
+        (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?.remove(uuid)
+        (root.descendant("bus/mdev/drivers/vfio_mdev") as? Directory)?.remove(uuid)
+        (root.descendant("bus/mdev/devices") as? Directory)?.remove(uuid)
+        leaveIOMMUGroup(mdev.iommuGroup, name: uuid)
+        mdev.parent.directory.remove(uuid)
+        mdevsByUUID[mdev.uuid] = nil
+        emit(UEvent(action: .remove, devpath: path, subsystem: "mdev", properties: mdev.ueventProperties))
+    }
+}

@@ -1,0 +1,66 @@
+import SystemPackage
+import SysfsTree
+
+/// A vendor driver, as the kernel core sees it: what its functions add to
+/// their directories, whether and how they enable VFs, and which mdev types
+/// they offer with what capacity.
+///
+/// The core calls the lifecycle hooks (`enableVFs`, `availableInstances`,
+/// `createMdev`, `removeMdev`) with the host's lock held, so a driver's
+/// capacity accounting needs no lock of its own; `show`/`store` closures the
+/// driver builds run without it and must use `Host.lock` (or their own lock).
+public protocol VendorDriver: AnyObject, Sendable {
+    /// Extra attributes and directories in a PF's (or plain function's) directory.
+    func attributes(of device: PCIDevice, in directory: Directory) -> [Node]
+
+    /// Called before `count` VFs are enabled on `pf`; throw the driver's errno to refuse.
+    func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno)
+    /// Called after the VFs of `pf` were removed.
+    func disabledVFs(on pf: PCIDevice)
+    /// Extra attributes in a VF's directory.
+    func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node]
+
+    /// The mdev types a function offers; none makes it no mdev parent.
+    func mdevTypes(of device: PCIDevice) -> [MdevType]
+    /// How many more instances of `type` could be created on `parent` now.
+    func availableInstances(of type: MdevType, on parent: PCIDevice) -> Int
+    /// Reserves what a new mdev needs; throw (ENOSPC, ...) when it cannot be had.
+    func createMdev(_ mdev: MdevDevice) throws(Errno)
+    /// Releases an mdev's resources; throw (EBUSY) to refuse.
+    func removeMdev(_ mdev: MdevDevice) throws(Errno)
+    /// Extra attributes of a type directory (e.g. `migration_version`).
+    func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node]
+    /// Extra attributes of an mdev's directory.
+    func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node]
+}
+
+extension VendorDriver {
+    public func attributes(of device: PCIDevice, in directory: Directory) -> [Node] { [] }
+    public func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno) {}
+    public func disabledVFs(on pf: PCIDevice) {}
+    public func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] { [] }
+    public func mdevTypes(of device: PCIDevice) -> [MdevType] { [] }
+    public func availableInstances(of type: MdevType, on parent: PCIDevice) -> Int { 0 }
+    public func createMdev(_ mdev: MdevDevice) throws(Errno) { throw .noSpace }
+    public func removeMdev(_ mdev: MdevDevice) throws(Errno) {}
+    public func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node] { [] }
+    public func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] { [] }
+}
+
+/// One mdev type a parent offers.
+public struct MdevType: Sendable, Hashable {
+    /// The vendor's name for it, e.g. `GVTg_V5_4`; the directory is `<driver>-<name>`.
+    public let name: String
+    /// What `name` shows (newer kernels), if the driver gives one.
+    public let prettyName: String?
+    /// What `description` shows, if the driver gives one.
+    public let description: String?
+    public let deviceAPI: String
+
+    public init(name: String, prettyName: String? = nil, description: String? = nil, deviceAPI: String = "vfio-pci") {
+        self.name = name
+        self.prettyName = prettyName
+        self.description = description
+        self.deviceAPI = deviceAPI
+    }
+}
