@@ -79,7 +79,8 @@ extension Host {
                 let spec = DeviceSpec(address: address, identity: identity,
                                       kernelDriver: state.autoprobe ? capability.vfDriver : nil,
                                       numaNode: pf.spec.numaNode, bars: Array(pf.spec.bars.prefix(1)))
-                pf.sriov?.virtualFunctions.append(addDevice(spec, driver: pf.driver, physicalFunction: pf))
+                let vf = addDevice(spec, driver: pf.driver, physicalFunction: pf)
+                pf.sriov?.virtualFunctions.append(vf)
             }
             pf.sriov?.numVFs = count
             pf.config.setNumVFs(UInt16(truncatingIfNeeded: count))

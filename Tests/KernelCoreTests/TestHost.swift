@@ -80,7 +80,7 @@ struct TestHost {
         return Result { () throws(Errno) in try attribute.write(Array(text.utf8)) }
     }
 
-    func link(_ path: String) -> String? { (node(path) as? Symlink)?.relativeTarget }
+    func link(_ path: String) -> String? { (host.root.resolve(path, followFinalLink: false) as? Symlink)?.relativeTarget }
 
     func names(_ path: String) -> [String] { ((node(path) as? Directory)?.list() ?? []).map(\.name).sorted() }
 }
