@@ -24,30 +24,28 @@ public final class ConfigSpace: Sendable {
         let id = spec.identity
         put16(0x00, id.vendor)
         put16(0x02, id.device)
-        put16(0x04, 0x0406)
+        put16(0x04, spec.bars.contains(where: \.isIO) ? 0x0407 : 0x0406)
         put16(0x06, 0x0010)
         data[0x08] = id.revision
         data[0x09] = UInt8(id.classCode & 0xff)
         data[0x0a] = UInt8((id.classCode >> 8) & 0xff)
         data[0x0b] = UInt8((id.classCode >> 16) & 0xff)
         var barOffset = 0x10
-        var base: UInt64 = 0xd000_0000 + UInt64(spec.address.bus) << 20 + UInt64(spec.address.devfn) << 12
-        for bar in spec.bars where barOffset < 0x28 {
+        for (bar, start) in BAR.layout(spec.bars, at: spec.address) where barOffset < 0x28 {
             if bar.isIO {
-                put32(barOffset, 0x1000 | 0x1)
+                put32(barOffset, UInt32(truncatingIfNeeded: start) | 0x1)
                 barOffset += 4
                 continue
             }
-            var low = UInt32(truncatingIfNeeded: base) & 0xffff_fff0
+            var low = UInt32(truncatingIfNeeded: start) & 0xffff_fff0
             if bar.is64Bit { low |= 0x4 }
             if bar.prefetchable { low |= 0x8 }
             put32(barOffset, low)
             if bar.is64Bit && barOffset + 4 < 0x28 {
-                put32(barOffset + 4, UInt32(truncatingIfNeeded: base >> 32))
+                put32(barOffset + 4, UInt32(truncatingIfNeeded: start >> 32))
                 barOffset += 4
             }
             barOffset += 4
-            base = ((base + bar.size - 1) | 0xfff) + 1
         }
         put16(0x2c, id.subsystemVendor)
         put16(0x2e, id.subsystemDevice)

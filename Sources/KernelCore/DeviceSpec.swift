@@ -54,6 +54,24 @@ public struct BAR: Sendable, Equatable {
         self.isIO = isIO
     }
 
+    /// Where each BAR sits: memory BARs naturally aligned in a window below 4 GiB
+    /// that depends on the function's address, I/O BARs in port space.
+    static func layout(_ bars: [BAR], at address: PCIAddress) -> [(bar: BAR, start: UInt64)] {
+        var memory: UInt64 = 0xc000_0000 + UInt64(address.bus) << 22 + UInt64(address.devfn) << 16
+        var ports: UInt64 = 0x1000 + UInt64(address.bus) << 8
+        return bars.map { bar in
+            let size = max(bar.size, bar.isIO ? 4 : 16)
+            if bar.isIO {
+                ports = (ports + size - 1) / size * size
+                defer { ports += size }
+                return (bar, ports)
+            }
+            memory = (memory + size - 1) / size * size
+            defer { memory += size }
+            return (bar, memory)
+        }
+    }
+
     /// The `IORESOURCE_*` flags `resource` prints.
     var resourceFlags: UInt64 {
         if isIO { return 0x0004_0101 }

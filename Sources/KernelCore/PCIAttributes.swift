@@ -80,22 +80,14 @@ extension PCIDevice {
         return cpus == 1 ? "0\n" : "0-\(cpus - 1)\n"
     }
 
-    /// One line per resource: the BARs, the ROM, then the six SR-IOV BARs (`CONFIG_PCI_IOV`).
+    /// One line per resource: six BAR slots, the ROM, then the six SR-IOV BARs (`CONFIG_PCI_IOV`).
     static func resourceText(_ spec: DeviceSpec) -> String {
         var lines: [String] = []
-        var base: UInt64 = 0xd000_0000 + UInt64(spec.address.bus) << 20 + UInt64(spec.address.devfn) << 12
-        var index = 0
-        for bar in spec.bars where index < 6 {
-            let start = base
-            let end = start + bar.size - 1
-            lines.append("0x" + hex(start, 16) + " 0x" + hex(end, 16) + " 0x" + hex(bar.resourceFlags, 16))
-            base = (end | 0xfff) + 1
-            index += 1
-            if bar.is64Bit && !bar.isIO && index < 6 {
-                lines.append(zeroResource)
-                index += 1
-            }
+        for (bar, start) in BAR.layout(spec.bars, at: spec.address) where lines.count < 6 {
+            lines.append("0x" + hex(start, 16) + " 0x" + hex(start + bar.size - 1, 16) + " 0x" + hex(bar.resourceFlags, 16))
+            if bar.is64Bit && !bar.isIO { lines.append(zeroResource) }
         }
+        lines = Array(lines.prefix(6))
         while lines.count < 13 { lines.append(zeroResource) }
         return lines.joined(separator: "\n") + "\n"
     }
