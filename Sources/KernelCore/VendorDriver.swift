@@ -9,6 +9,8 @@ import SysfsTree
 /// `createMdev`, `removeMdev`) with the host's lock held, so a driver's
 /// capacity accounting needs no lock of its own; `show`/`store` closures the
 /// driver builds run without it and must use `Host.lock` (or their own lock).
+/// The `attributes(...)` builders may run lazily, under a directory's lock, so
+/// they only build nodes and never take the host's lock.
 public protocol VendorDriver: AnyObject, Sendable {
     /// Extra attributes and directories in a PF's (or plain function's) directory.
     func attributes(of device: PCIDevice, in directory: Directory) -> [Node]
