@@ -1,4 +1,3 @@
-import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +10,7 @@ enum Daemon {
 
     static func start(arguments: [String], mountpoint: String, log: String?) throws {
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&pipeFDs) == 0 else { throw CommandFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
         let logPath = log ?? defaultLogPath(for: mountpoint)
         let childArguments = [arguments[0]] + Array(arguments.dropFirst())
@@ -36,14 +35,14 @@ enum Daemon {
         close(writeEnd)
         defer { close(readEnd) }
         guard status == 0 else {
-            throw ValidationError("cannot start the server: \(String(cString: strerror(status)))")
+            throw CommandFailure("cannot start the server: \(String(cString: strerror(status)))")
         }
         let reply = readAll(readEnd)
         if reply.hasPrefix("ok") { return }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
         let reason = reply.hasPrefix("error: ") ? String(reply.dropFirst(7)) : "the server exited; see \(logPath)"
-        throw ValidationError(reason.trimmingNewlines)
+        throw CommandFailure(reason.trimmingNewlines)
     }
 
     /// Keeps the ready pipe out of processes the server starts (libfuse's fusermount3 watchdog).

@@ -60,7 +60,7 @@ struct Mount: ParsableCommand {
             }
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
-            throw ValidationError("\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,27 +6,27 @@ import Glibc
 enum MountPoint {
     static func validate(_ path: String) throws -> String {
         guard access("/dev/fuse", R_OK | W_OK) == 0 else {
-            throw ValidationError("/dev/fuse is missing or not accessible: load the fuse module (modprobe fuse)")
+            throw CommandFailure("/dev/fuse is missing or not accessible: load the fuse module (modprobe fuse)")
         }
         var info = stat()
         if stat(path, &info) != 0 {
             if errno == ENOTCONN {
-                throw ValidationError("\(path) is a dead FUSE mount: run `fakesysfs unmount \(path)` first")
+                throw CommandFailure("\(path) is a dead FUSE mount: run `fakesysfs unmount \(path)` first")
             }
-            throw ValidationError("\(path) does not exist: create it with mkdir first")
+            throw CommandFailure("\(path) does not exist: create it with mkdir first")
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw ValidationError("\(path) is not a directory") }
-        guard let resolved = realpath(path, nil) else { throw ValidationError("cannot resolve \(path)") }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw CommandFailure("\(path) is not a directory") }
+        guard let resolved = realpath(path, nil) else { throw CommandFailure("cannot resolve \(path)") }
         defer { free(resolved) }
         let absolute = String(cString: resolved)
         if absolute == "/sys" && !inPrivateMountNamespace {
-            throw ValidationError("refusing to mount over the real /sys outside a private mount namespace")
+            throw CommandFailure("refusing to mount over the real /sys outside a private mount namespace")
         }
         if isMountPoint(absolute) {
-            throw ValidationError("\(absolute) is already a mount point: unmount it first")
+            throw CommandFailure("\(absolute) is already a mount point: unmount it first")
         }
         if !isEmptyDirectory(absolute) {
-            throw ValidationError("\(absolute) is not empty: give an empty directory")
+            throw CommandFailure("\(absolute) is not empty: give an empty directory")
         }
         return absolute
     }

@@ -20,13 +20,13 @@ struct Unmount: ParsableCommand {
     func run() throws {
         let target = absolute(mountpoint)
         guard MountPoint.isMountPoint(target) else {
-            throw ValidationError("\(target) is not mounted")
+            throw CommandFailure("\(target) is not mounted")
         }
         let servers = ServerProcesses.serving(target)
         if umount2(target, 0) != 0 {
             let first = errno
             guard first == EBUSY, umount2(target, Int32(MNT_DETACH)) == 0 else {
-                throw ValidationError("cannot unmount \(target): \(String(cString: strerror(first)))")
+                throw CommandFailure("cannot unmount \(target): \(String(cString: strerror(first)))")
             }
         }
         ServerProcesses.waitForExit(servers)
