@@ -64,14 +64,27 @@ enum ServerProcesses {
     /// Waits up to five seconds for the servers to finish after the unmount, then asks them to stop.
     static func waitForExit(_ pids: [pid_t]) {
         for _ in 0..<100 {
-            if pids.allSatisfy({ kill($0, 0) != 0 }) { return }
+            if pids.allSatisfy({ !isRunning($0) }) { return }
             usleep(50_000)
         }
-        pids.forEach { kill($0, SIGTERM) }
+        pids.filter(isRunning).forEach { kill($0, SIGTERM) }
+    }
+
+    /// A server that has exited stays a zombie until its parent (init, for a
+    /// daemon) reaps it, which some inits do only every few seconds.
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        let stat = contents(of: "/proc/\(pid)/stat")
+        guard let end = stat.lastIndex(of: UInt8(ascii: ")")) else { return false }
+        let state = stat[stat.index(after: end)...].first { $0 != UInt8(ascii: " ") }
+        return state != nil && state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
 
     private static func commandLine(of pid: pid_t) -> [String] {
-        guard let file = fopen("/proc/\(pid)/cmdline", "r") else { return [] }
+        contents(of: "/proc/\(pid)/cmdline").split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func contents(of path: String) -> [UInt8] {
+        guard let file = fopen(path, "re") else { return [] }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -80,6 +93,6 @@ enum ServerProcesses {
             if count <= 0 { break }
             bytes += buffer.prefix(count)
         }
-        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return bytes
     }
 }
