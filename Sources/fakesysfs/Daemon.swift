@@ -19,7 +19,11 @@ enum Daemon {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addclose(&actions, readEnd)
+        // The server outlives this command: it must not hold the caller's
+        // descriptors (a test runner's pipes, say) open, only stdio and the ready pipe.
+        for fd in openDescriptors() where fd > 2 && fd != writeEnd {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -64,6 +68,21 @@ enum Daemon {
     static func defaultLogPath(for mountpoint: String) -> String {
         let name = mountpoint.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         return "/tmp/fakesysfs\(name).log"
+    }
+
+    /// This process's open descriptors, from /proc/self/fd. Closing one that is
+    /// no longer open (the listing's own) in the child is harmless for posix_spawn.
+    private static func openDescriptors() -> [Int32] {
+        guard let directory = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let fd = Int32(name) { descriptors.append(fd) }
+        }
+        return descriptors
     }
 
     private static func readAll(_ fd: Int32) -> String {
