@@ -28,7 +28,9 @@ let package = Package(
         ]),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["KernelCore", "DriverCatalog"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
     ] + drivers.map { .target(name: $0, dependencies: ["KernelCore"], path: "Drivers/\($0)") },
     swiftLanguageModes: [.v6]
 )

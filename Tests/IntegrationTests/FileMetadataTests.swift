@@ -1,0 +1,98 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What stat(2), readdir(3) and readlink(2) report, as kernfs reports it.
+@Suite(.requiresFUSE) struct FileMetadataTests {
+    @Test func textAttributesArePageSizedAndBinaryConfigHasItsOwnSize() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        for name in ["vendor", "uevent", "reset", "enable", "driver_override"] {
+            let info = try POSIX.stat(tree.path(DefaultTree.gpu + "/" + name)).get()
+            #expect(info.st_size == 4096, "\(name)")
+            #expect(info.st_mode & S_IFMT == S_IFREG, "\(name)")
+        }
+        #expect(try POSIX.stat(tree.path(DefaultTree.gpu + "/config")).get().st_size == 4096)
+    }
+
+    @Test func directoriesAndSymlinksHaveSizeZero() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        #expect(try POSIX.lstat(tree.path(DefaultTree.gpuDirectory)).get().st_size == 0)
+        #expect(try POSIX.lstat(tree.path("/bus/pci/devices")).get().st_size == 0)
+        #expect(try POSIX.lstat(tree.path(DefaultTree.gpu)).get().st_size == 0)
+        #expect(try POSIX.lstat(tree.path(DefaultTree.gpuDirectory + "/driver")).get().st_size == 0)
+    }
+
+    @Test func modesFollowTheKernel() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let expected: [(String, mode_t)] = [
+            ("vendor", S_IFREG | 0o444), ("uevent", S_IFREG | 0o644), ("reset", S_IFREG | 0o200),
+            ("config", S_IFREG | 0o644), ("driver", S_IFLNK | 0o777), ("subsystem", S_IFLNK | 0o777),
+            ("iommu_group", S_IFLNK | 0o777),
+        ]
+        for (name, mode) in expected {
+            let info = try POSIX.lstat(tree.path(DefaultTree.gpuDirectory + "/" + name)).get()
+            #expect(info.st_mode == mode, "\(name): \(String(info.st_mode, radix: 8))")
+            #expect(info.st_uid == 0 && info.st_gid == 0, "\(name)")
+        }
+    }
+
+    @Test func directoriesAre0755() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        for directory in ["/", "/bus", "/bus/pci", "/bus/pci/devices", "/devices/pci0000:00", DefaultTree.gpuDirectory] {
+            #expect(try POSIX.lstat(tree.path(directory)).get().st_mode == S_IFDIR | 0o755, "\(directory)")
+        }
+    }
+
+    @Test func readdirReportsEntryTypes() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let busDevices = try POSIX.directoryEntries(tree.path("/bus/pci/devices")).get()
+        #expect(busDevices == [".": Int32(DT_DIR), "..": Int32(DT_DIR), "0000:00:02.0": Int32(DT_LNK),
+                               "0000:3b:00.0": Int32(DT_LNK), "0000:f3:00.0": Int32(DT_LNK)])
+
+        let device = try POSIX.directoryEntries(tree.path(DefaultTree.gpuDirectory)).get()
+        #expect(device["vendor"] == Int32(DT_REG))
+        #expect(device["config"] == Int32(DT_REG))
+        #expect(device["driver"] == Int32(DT_LNK))
+        #expect(device["subsystem"] == Int32(DT_LNK))
+
+        let rootBus = try POSIX.directoryEntries(tree.path("/devices/pci0000:00")).get()
+        for name in DefaultTree.deviceNames {
+            #expect(rootBus[name] == Int32(DT_DIR), "\(name)")
+        }
+    }
+
+    @Test func busDevicesAreRelativeLinksIntoDevices() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        for name in DefaultTree.deviceNames {
+            let link = tree.path("/bus/pci/devices/" + name)
+            #expect(POSIX.readlink(link) == .success("../../../devices/pci0000:00/" + name))
+            #expect(try POSIX.stat(link).get().st_mode & S_IFMT == S_IFDIR)
+        }
+        #expect(POSIX.readFile(tree.path(DefaultTree.gpu + "/vendor")) == .success("0x8086\n"))
+        #expect(POSIX.readlink(tree.path(DefaultTree.gpuDirectory + "/driver")) == .success("../../../bus/pci/drivers/i915"))
+        #expect(POSIX.readlink(tree.path(DefaultTree.gpuDirectory + "/subsystem")) == .success("../../../bus/pci"))
+    }
+
+    /// kernfs fixes the times when the inode is made; reads and writes leave them alone.
+    @Test func timestampsStayPutAcrossReadsWritesAndCacheExpiry() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let enable = tree.path(DefaultTree.gpu + "/enable")
+        let before = try POSIX.stat(enable).get()
+        #expect(POSIX.readFile(enable) == .success("1\n"))
+        #expect(POSIX.writeFile(enable, "1") == .success(1))
+        usleep(1_200_000)  // past the 1 s attribute cache, so the next stat asks the server
+        let after = try POSIX.stat(enable).get()
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        #expect(after.st_atim.tv_sec == before.st_atim.tv_sec && after.st_atim.tv_nsec == before.st_atim.tv_nsec)
+        #expect(after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
+        #expect(after.st_ino == before.st_ino)
+    }
+}
