@@ -48,8 +48,7 @@ import Glibc
     @Test func killedServerLeavesNoMountBehind() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
-        let server = try #require(tree.serverPID)
-        #expect(kill(server, SIGKILL) == 0)
+        try tree.killServer()
         #expect(eventually(within: 5) { !tree.isMounted })
         #expect(try tree.mountCommand() == CommandResult(status: 0, output: ""))
         #expect(POSIX.readFile(tree.path(DefaultTree.gpu + "/vendor")) == .success("0x8086\n"))
@@ -61,10 +60,9 @@ import Glibc
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
         let watchdog = try #require(tree.unmountWatchdogPID)
-        let server = try #require(tree.serverPID)
         #expect(kill(watchdog, SIGKILL) == 0)
         #expect(eventually(within: 5) { !ProcessTable.isRunning(watchdog) })
-        #expect(kill(server, SIGKILL) == 0)
+        try tree.killServer()
         #expect(eventually(within: 5) { POSIX.stat(tree.root).map { _ in 0 } == .failure(.socketNotConnected) })
         #expect(tree.isMounted)
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,8 @@ final class MountedTree: Sendable {
     /// The mount point: the equivalent of `/sys`.
     let root: String
     let logPath: String
+    /// Set while the mount is gone because the test took it away (unmount, kill).
+    private let stoppedByTest = Atomic<Bool>(false)
 
     private init(workspace: String) {
         self.workspace = workspace
@@ -33,8 +36,9 @@ final class MountedTree: Sendable {
         guard Glibc.mkdir(tree.root, 0o755) == 0 else { throw TestFailure("mkdir \(tree.root): \(lastError())") }
         let result = try tree.mountCommand(scenario: scenario)
         guard result.status == 0 else {
+            let log = tree.serverLog
             tree.removeWorkspace()
-            throw TestFailure("fakesysfs mount failed (\(result))")
+            throw TestFailure("fakesysfs mount failed (\(result)); server log:\n\(log)")
         }
         return tree
     }
@@ -48,20 +52,39 @@ final class MountedTree: Sendable {
     func mountCommand(scenario: String? = nil) throws -> CommandResult {
         var arguments = [try MountedTree.binary(), "mount", "--log", logPath]
         if let scenario { arguments += ["--scenario", scenario] }
-        return try Command.run(arguments + [root])
+        let result = try Command.run(arguments + [root])
+        if result.status == 0 { stoppedByTest.store(false, ordering: .sequentiallyConsistent) }
+        return result
     }
 
+    /// Runs `fakesysfs unmount` on this tree's mount point, returning what it said.
     func unmountCommand() throws -> CommandResult {
-        try Command.run([try MountedTree.binary(), "unmount", root])
+        stoppedByTest.store(true, ordering: .sequentiallyConsistent)
+        return try Command.run([try MountedTree.binary(), "unmount", root])
     }
+
+    /// Kills this tree's server with SIGKILL, as a crash would end it.
+    func killServer() throws {
+        guard let server = serverPID else { throw TestFailure("no server process for \(root)") }
+        stoppedByTest.store(true, ordering: .sequentiallyConsistent)
+        guard kill(server, SIGKILL) == 0 else { throw TestFailure("kill \(server): \(lastError())") }
+    }
+
+    /// What the server wrote to its log so far.
+    var serverLog: String { String(decoding: fileBytes(logPath), as: UTF8.self) }
 
     /// True while the mount point appears in /proc/self/mountinfo.
     var isMounted: Bool { MountTable.contains(root) }
 
     /// Stops the server and removes the workspace; safe to call again and after
     /// the server is gone. A failure is recorded as an issue, never thrown, so
-    /// this belongs in a `defer`.
+    /// this belongs in a `defer`. So is a server that went away on its own
+    /// during the test (a crash), with its log.
     func unmount(sourceLocation: SourceLocation = #_sourceLocation) {
+        if !isMounted && !stoppedByTest.load(ordering: .sequentiallyConsistent) {
+            Issue.record("the server of \(root) went away during the test; its log:\n\(serverLog)",
+                         sourceLocation: sourceLocation)
+        }
         if isMounted {
             do {
                 let result = try unmountCommand()
