@@ -1,0 +1,97 @@
+import SystemPackage
+import SysfsTree
+
+extension InterfaceFlavour {
+    /// The attribute that carries the flavour, or for `compatible` the one every device has.
+    public var attributeName: String {
+        switch self {
+        case .migrationVersion: return "migration_version"
+        case .json: return CompatibilityJSON.attributeName
+        case .compatible: return CompatibleAttributes.versionName
+        }
+    }
+}
+
+/// Builds the attributes of the host's interface flavours for one device or
+/// mdev type from its driver's description.
+public struct CompatibilityInterfaces: Sendable {
+    /// Where the attributes go: the core gives a type node its own `device_api`.
+    public enum Node: Sendable {
+        case typeDirectory, device
+    }
+
+    /// Produces the current description, or nil when the device cannot
+    /// migrate (every attribute then fails with ENODEV).
+    public typealias Describe = @Sendable () throws(Errno) -> CompatibilityDescription?
+
+    public let flavours: Set<InterfaceFlavour>
+    public let schema: CompatibilitySchema
+    public let codec: any MigrationVersionCodec
+
+    public init(flavours: Set<InterfaceFlavour>, schema: CompatibilitySchema, codec: any MigrationVersionCodec) {
+        self.flavours = flavours
+        self.schema = schema
+        self.codec = codec
+    }
+
+    /// `subject` names the device in log lines, e.g. `0000:00:02.0 i915-GVTg_V5_4`.
+    public func nodes(in directory: Directory, for node: Node, subject: String,
+                      log: @escaping @Sendable (String) -> Void, describe: @escaping Describe) -> [SysfsTree.Node] {
+        var nodes: [SysfsTree.Node] = []
+        let supported: @Sendable () throws(Errno) -> CompatibilityDescription = { () throws(Errno) in
+            guard let description = try describe() else {
+                log("\(subject): migration not supported")
+                throw .noDevice
+            }
+            return description
+        }
+        if flavours.contains(.migrationVersion) {
+            nodes.append(directory.makeAttribute(InterfaceFlavour.migrationVersion.attributeName, mode: 0o644,
+                show: { [codec] () throws(Errno) in codec.render(try supported()) + "\n" },
+                store: { [codec] input throws(Errno) in
+                    let target = try supported()
+                    let verdict = MigrationVersionTest.judge(input, target: target, codec: codec)
+                    if let reason = verdict.incompatibility {
+                        log("\(subject): migration_version refused: \(reason)")
+                        throw .invalidArgument
+                    }
+                }))
+        }
+        if flavours.contains(.json) {
+            nodes.append(directory.makeAttribute(CompatibilityJSON.attributeName, mode: 0o444) { () throws(Errno) in
+                CompatibilityJSON.render(try supported()) + "\n"
+            })
+        }
+        if flavours.contains(.compatible) {
+            for name in CompatibleAttributes.names(of: schema) where node == .device || name != "device_api" {
+                nodes.append(directory.makeAttribute(name, mode: 0o444) { () throws(Errno) in
+                    guard let value = CompatibleAttributes.render(try supported()).first(where: { $0.name == name }) else {
+                        throw .noDevice
+                    }
+                    return value.value + "\n"
+                })
+            }
+        }
+        return nodes
+    }
+}
+
+/// The target side of the read-and-test interface: what a write of a
+/// source's `migration_version` string decides.
+public enum MigrationVersionTest {
+    /// The written bytes as C text without one trailing newline (`sysfs_streq`),
+    /// parsed by the target's codec and judged by its description.
+    public static func judge(_ input: StoreInput, target: CompatibilityDescription,
+                             codec: any MigrationVersionCodec) -> CompatibilityVerdict {
+        var bytes = input.cString
+        if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
+        guard let text = String(validating: bytes, as: UTF8.self), text.allSatisfy(\.isASCII) else {
+            return .incompatible(.format("not ASCII text"))
+        }
+        do throws(Incompatibility) {
+            return target.judge(try codec.parse(text))
+        } catch {
+            return .incompatible(error)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// A driver's `migration_version` string format: renders a description and
+/// reads one back. Parsing accepts only what `render` produces, so reading a
+/// string and judging it is the same as comparing strings exactly.
+public protocol MigrationVersionCodec: Sendable {
+    /// The driver the strings belong to, e.g. `i915`.
+    var driver: String { get }
+    func render(_ description: CompatibilityDescription) -> String
+    func parse(_ text: String) throws(Incompatibility) -> CompatibilityDescription
+}
+
+/// A driver factory whose devices speak `migration_version`: the catalog
+/// uses its codec to explain strings (`fakesysfs check`).
+public protocol MigrationVersionCodecProvider {
+    static var migrationVersionCodec: any MigrationVersionCodec { get }
+}
+
+/// The field list a driver's descriptions always have, in judging order.
+public struct CompatibilitySchema: Sendable {
+    public struct Field: Sendable {
+        public let name: String
+        public let rule: CompatibilityRule
+        public let placement: CompatibilityField.Placement
+
+        public init(_ name: String, _ rule: CompatibilityRule, _ placement: CompatibilityField.Placement) {
+            self.name = name
+            self.rule = rule
+            self.placement = placement
+        }
+    }
+
+    public let deviceAPI: String
+    public let driver: String
+    public let fields: [Field]
+
+    public init(deviceAPI: String = "vfio-pci", driver: String, fields: [Field]) {
+        self.deviceAPI = deviceAPI
+        self.driver = driver
+        self.fields = fields
+    }
+
+    /// A description with these fields and the given values; a field without a value is left out.
+    public func describe(_ values: [String: CompatibilityValue]) -> CompatibilityDescription {
+        CompatibilityDescription(deviceAPI: deviceAPI, driver: driver, fields: fields.compactMap { field in
+            values[field.name].map {
+                CompatibilityField(name: field.name, rule: field.rule, placement: field.placement, value: $0)
+            }
+        })
+    }
+}

@@ -1,0 +1,142 @@
+/// A `migration_version` format of dash-separated parts, e.g. GVT's
+/// `%04x-%04x-%s-%08x`: literals and fields, each field in one format. Only
+/// the last part may itself contain dashes (`.rest`).
+public struct TemplateCodec: MigrationVersionCodec {
+    public enum Part: Sendable {
+        case literal(String)
+        case field(String, Format)
+    }
+
+    public enum Format: Sendable {
+        /// Text of exactly `digits` lowercase hex digits (`%04x` of an ID).
+        case hexText(digits: Int)
+        /// Text of 1...`maxLength` characters without a dash; the value carries `prefix` in front.
+        case token(prefix: String = "", maxLength: Int)
+        /// A version as `M.m.b`.
+        case version
+        /// A version `N.0.0` printed as `digits` hex digits of N.
+        case hexMajor(digits: Int)
+        /// A number in decimal.
+        case decimal
+        /// A set of names printed as a `digits`-hex-digit mask of their bits.
+        case mask(digits: Int, bits: [Int: String])
+        /// Text: everything left, dashes included; must be the last part.
+        case rest
+    }
+
+    public let schema: CompatibilitySchema
+    public let parts: [Part]
+
+    public init(schema: CompatibilitySchema, parts: [Part]) {
+        self.schema = schema
+        self.parts = parts
+    }
+
+    public var driver: String { schema.driver }
+
+    public func render(_ description: CompatibilityDescription) -> String {
+        parts.map { part in
+            switch part {
+            case .literal(let text): return text
+            case .field(let name, let format): return description[name].map { format.render($0.value) } ?? ""
+            }
+        }.joined(separator: "-")
+    }
+
+    public func parse(_ text: String) throws(Incompatibility) -> CompatibilityDescription {
+        var tokens = ArraySlice(text.split(separator: "-", omittingEmptySubsequences: false).map(String.init))
+        var values: [String: CompatibilityValue] = [:]
+        for part in parts {
+            switch part {
+            case .literal(let literal):
+                let count = literal.split(separator: "-", omittingEmptySubsequences: false).count
+                guard tokens.prefix(count).joined(separator: "-") == literal else {
+                    throw .format("expected `\(literal)`")
+                }
+                tokens = tokens.dropFirst(count)
+            case .field(let name, let format):
+                guard !tokens.isEmpty else { throw .format("\(name) missing") }
+                let token: String
+                if case .rest = format {
+                    token = tokens.joined(separator: "-")
+                    tokens = []
+                } else {
+                    token = tokens.removeFirst()
+                }
+                do throws(FormatFailure) {
+                    values[name] = try format.parse(token)
+                } catch {
+                    throw .format("\(name) `\(token.prefix(64))`: \(error.reason)")
+                }
+            }
+        }
+        guard tokens.isEmpty else { throw .format("unexpected text after the last field") }
+        let description = schema.describe(values)
+        guard render(description) == text else { throw .format("not in the driver's canonical form") }
+        return description
+    }
+}
+
+struct FormatFailure: Error {
+    let reason: String
+}
+
+extension TemplateCodec.Format {
+    func render(_ value: CompatibilityValue) -> String {
+        switch (self, value) {
+        case (.hexText, .text(let text)), (.rest, .text(let text)): return text
+        case (.token(let prefix, _), .text(let text)): return String(text.dropFirst(prefix.count))
+        case (.version, .version(let version)): return version.description
+        case (.hexMajor(let digits), .version(let version)): return hex(version.major, digits)
+        case (.decimal, .number(let number)): return String(number)
+        case (.mask(let digits, let bits), .set(let members)):
+            let mask = bits.reduce(UInt64(0)) { mask, bit in
+                members.contains(bit.value) && bit.key < 64 ? mask | (1 << UInt64(bit.key)) : mask
+            }
+            return hex(mask, digits)
+        default: return value.description
+        }
+    }
+
+    func parse(_ token: String) throws(FormatFailure) -> CompatibilityValue {
+        switch self {
+        case .hexText(let digits):
+            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit) else {
+                throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
+            }
+            return .text(token)
+        case .token(let prefix, let maxLength):
+            guard (1...max(1, maxLength)).contains(token.count) else {
+                throw FormatFailure(reason: "expected 1 to \(maxLength) characters")
+            }
+            return .text(prefix + token)
+        case .version:
+            guard let version = SemanticVersion(token) else { throw FormatFailure(reason: "expected major.minor.bugfix") }
+            return .version(version)
+        case .hexMajor(let digits):
+            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit),
+                  let major = UInt32(token, radix: 16) else {
+                throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
+            }
+            return .version(SemanticVersion(major))
+        case .decimal:
+            guard let first = token.first, token.allSatisfy(\.isASCIIDigit), first != "0" || token.count == 1,
+                  let number = UInt64(token) else { throw FormatFailure(reason: "expected a decimal number") }
+            return .number(number)
+        case .mask(let digits, let bits):
+            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit),
+                  let mask = UInt64(token, radix: 16) else {
+                throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
+            }
+            var members = Set<String>()
+            for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
+                guard let name = bits[bit] else { throw FormatFailure(reason: "unknown bit \(bit)") }
+                members.insert(name)
+            }
+            return .set(members)
+        case .rest:
+            guard !token.isEmpty else { throw FormatFailure(reason: "empty") }
+            return .text(token)
+        }
+    }
+}
