@@ -89,7 +89,7 @@ public enum MigrationVersionTest {
             return .incompatible(.format("not ASCII text"))
         }
         do throws(Incompatibility) {
-            return target.judge(try codec.parse(text))
+            return codec.judge(try codec.parse(text), target: target)
         } catch {
             return .incompatible(error)
         }

@@ -6,6 +6,21 @@ public protocol MigrationVersionCodec: Sendable {
     var driver: String { get }
     func render(_ description: CompatibilityDescription) -> String
     func parse(_ text: String) throws(Incompatibility) -> CompatibilityDescription
+    /// How the string shows one field's value, for explanations.
+    func display(_ field: CompatibilityField) -> String
+}
+
+extension MigrationVersionCodec {
+    public func display(_ field: CompatibilityField) -> String { field.value.description }
+
+    /// The verdict on `source` with both values shown as the strings show them.
+    public func judge(_ source: CompatibilityDescription, target: CompatibilityDescription) -> CompatibilityVerdict {
+        let verdict = target.judge(source)
+        guard let reason = verdict.incompatibility, case .differs = reason.reason else { return verdict }
+        return .incompatible(Incompatibility(field: reason.field, reason: reason.reason,
+                                             source: source[reason.field].map(display) ?? reason.source,
+                                             target: target[reason.field].map(display) ?? reason.target))
+    }
 }
 
 /// A driver factory whose devices speak `migration_version`: the catalog

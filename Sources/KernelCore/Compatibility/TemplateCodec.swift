@@ -43,6 +43,11 @@ public struct TemplateCodec: MigrationVersionCodec {
         }.joined(separator: "-")
     }
 
+    public func display(_ field: CompatibilityField) -> String {
+        for case .field(let name, let format) in parts where name == field.name { return format.render(field.value) }
+        return field.value.description
+    }
+
     public func parse(_ text: String) throws(Incompatibility) -> CompatibilityDescription {
         var tokens = ArraySlice(text.split(separator: "-", omittingEmptySubsequences: false).map(String.init))
         var values: [String: CompatibilityValue] = [:]

@@ -1,1 +1,0 @@
-// The I915GVT vendor driver.
