@@ -28,14 +28,9 @@ enum GVTCompatibility {
     static func describe(deviceID: UInt16, softwareVersion: UInt32, type: GVTType) -> CompatibilityDescription {
         schema.describe([
             "vendor": .text("8086"),
-            "device": .text(hex4(deviceID)),
+            "device": .text(lowercaseHex(deviceID, digits: 4)),
             CompatibilityField.versionName: .version(SemanticVersion(softwareVersion)),
             CompatibilityField.mdevTypeName: .text(driver + "-" + type.name),
         ])
     }
-}
-
-func hex4(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }

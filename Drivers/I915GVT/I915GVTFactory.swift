@@ -19,7 +19,7 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
         let deviceID = try settings.pciID("device", default: 0x591d)
         guard let platform = GVTPlatform(deviceID: deviceID) else {
             throw SettingsError(key: "device", reason: "not a GVT-g capable GPU (known: "
-                                + GVTPlatform.known.map(hex4).joined(separator: ", ") + ")")
+                                + GVTPlatform.known.map { lowercaseHex($0, digits: 4) }.joined(separator: ", ") + ")")
         }
         let apertureMB = try settings.integer("aperture_mb", default: 256)
         guard [128, 256, 512, 1024, 2048].contains(apertureMB) else {

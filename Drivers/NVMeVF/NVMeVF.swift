@@ -1,1 +1,0 @@
-// The NVMeVF vendor driver.
