@@ -1,0 +1,113 @@
+import KernelCore
+import SystemPackage
+import SysfsTree
+
+/// A QAT GEN4/GEN6 PF driver (`4xxx`, ...): the PF's `qat/` directory, SR-IOV
+/// VFs, optionally the `vqat_vf` mdev type of the Scalable IOV stack (vQATs
+/// that expose the same device as a VF), and the compatibility interfaces on
+/// the PF, every VF and every vQAT.
+final class QATDriver: VendorDriver, @unchecked Sendable {
+    struct State {
+        var services: String
+        var up: Bool
+        var numVFs = 0
+        var vqats = Set<MdevUUID>()
+        var ringPair: Int?
+
+        var inUse: Bool { numVFs > 0 || !vqats.isEmpty }
+    }
+
+    static let vqatType = "vqat_vf"
+
+    let configuration: QATCompatibility.Configuration
+    let migration: Bool
+    let scalableIOV: Bool
+    let interfaces: CompatibilityInterfaces
+
+    // Guarded by the host's lock.
+    var state: State
+
+    init(configuration: QATCompatibility.Configuration, services: String, up: Bool, migration: Bool,
+         scalableIOV: Bool, flavours: Set<InterfaceFlavour>) {
+        self.configuration = configuration
+        self.migration = migration
+        self.scalableIOV = scalableIOV
+        self.state = State(services: services, up: up)
+        self.interfaces = CompatibilityInterfaces(flavours: flavours, schema: QATCompatibility.schema,
+                                                  codec: QATCompatibility.codec)
+    }
+
+    // MARK: SR-IOV
+
+    /// `adf_sriov_configure`: refused while vQATs hold bundles; brings the device up.
+    func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno) {
+        guard state.vqats.isEmpty else {
+            pf.host?.log("\(pf.address): device busy: \(state.vqats.count) vQATs use its ring pairs")
+            throw .resourceBusy
+        }
+        state.up = true
+        state.numVFs = count
+    }
+
+    func disabledVFs(on pf: PCIDevice) {
+        state.numVFs = 0
+    }
+
+    // MARK: vQATs
+
+    func mdevTypes(of device: PCIDevice) -> [MdevType] {
+        guard scalableIOV, !device.isVirtualFunction else { return [] }
+        return [MdevType(name: Self.vqatType, prettyName: configuration.model.kernelDriver + "-" + Self.vqatType)]
+    }
+
+    /// Bundles not taken by VFs or other vQATs; none while VFs are enabled.
+    func availableInstances(of type: MdevType, on parent: PCIDevice) -> Int {
+        state.numVFs > 0 ? 0 : QATModel.bundles - state.vqats.count
+    }
+
+    func createMdev(_ mdev: MdevDevice) throws(Errno) {
+        guard availableInstances(of: mdev.type, on: mdev.parent) > 0 else { throw .noSpace }
+        state.vqats.insert(mdev.uuid)
+    }
+
+    func removeMdev(_ mdev: MdevDevice) throws(Errno) {
+        state.vqats.remove(mdev.uuid)
+    }
+
+    // MARK: Attributes
+
+    func attributes(of device: PCIDevice, in directory: Directory) -> [Node] {
+        [qatDirectory(of: device, in: directory)]
+            + compatibility(of: device, exposing: device.identity.device, in: directory, for: .device,
+                            subject: device.address.description)
+    }
+
+    func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] {
+        compatibility(of: vf, exposing: vf.identity.device, in: directory, for: .device, subject: vf.address.description)
+    }
+
+    func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node] {
+        compatibility(of: parent, exposing: configuration.model.vfDevice, in: directory, for: .typeDirectory,
+                      subject: "\(parent.address) \(directory.name)")
+    }
+
+    func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] {
+        compatibility(of: mdev.parent, exposing: configuration.model.vfDevice, in: directory, for: .device,
+                      subject: "\(mdev.parent.address) \(mdev.uuid)")
+    }
+
+    /// The interfaces of a function exposing `device`, judged with the
+    /// services currently configured on its PF (`owner` or its PF).
+    private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
+                               for node: CompatibilityInterfaces.Node, subject: String) -> [Node] {
+        let host = owner.host
+        let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
+            guard let self, let host else { throw .noDevice }
+            guard self.migration else { return nil }
+            let services = host.lock.withLock { self.state.services }
+            return QATCompatibility.describe(self.configuration, device: device, services: services)
+        }
+        return interfaces.nodes(in: directory, for: node, subject: subject,
+                                log: { message in host?.log(message) }, describe: describe)
+    }
+}

@@ -1,1 +1,0 @@
-// The QATVF vendor driver.
