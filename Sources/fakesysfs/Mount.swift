@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverCatalog
 import FuseServer
 import KernelCore
 #if canImport(Glibc)
@@ -48,7 +49,7 @@ struct Mount: ParsableCommand {
 
     private func serve(at target: String) throws {
         if let readyFD { Daemon.closeOnExec(readyFD) }
-        let host = DefaultHost.build()
+        let host = try DriverCatalog.defaultHost(log: { Log.write($0) })
         var options = FuseServer.Options()
         options.allowOther = allowOther
         let server = FuseServer(root: host.root, options: options) { message in
