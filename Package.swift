@@ -22,8 +22,11 @@ let package = Package(
         .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree"]),
         .target(name: "KernelCore", dependencies: ["SysfsTree", .product(name: "Yams", package: "Yams")]),
         .target(name: "DriverCatalog", dependencies: ["KernelCore"] + drivers.map { .target(name: $0) }),
+        .target(name: "MigrationCheck", dependencies: [
+            "SysfsTree", "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .executableTarget(name: "fakesysfs", dependencies: [
-            "FuseServer", "KernelCore", "DriverCatalog",
+            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
@@ -31,6 +34,8 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        .testTarget(name: "DriverTests", dependencies: ["KernelCore", "DriverCatalog", "MigrationCheck"]
+                        + drivers.map { .target(name: $0) }),
     ] + drivers.map { .target(name: $0, dependencies: ["KernelCore"], path: "Drivers/\($0)") },
     swiftLanguageModes: [.v6]
 )

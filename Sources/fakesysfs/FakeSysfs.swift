@@ -12,6 +12,25 @@ struct FakeSysfs: ParsableCommand {
 
             Example:
               fakesysfs mount /tmp/sys && ls /tmp/sys/bus/pci/devices
+              fakesysfs check /tmp/sys/bus/pci/devices/0000:3b:00.1 /tmp/sys/bus/pci/devices/0000:3b:00.2
             """,
-        subcommands: [Mount.self, Unmount.self])
+        subcommands: [Mount.self, Unmount.self, Check.self, Matrix.self])
+}
+
+extension FakeSysfs {
+    /// `check` and `matrix` promise exit status 2 for every usage error,
+    /// including the ones the argument parser finds.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let arguments = CommandLine.arguments.dropFirst()
+            if exitCode(for: error) == .validationFailure, ["check", "matrix"].contains(arguments.first ?? "") {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

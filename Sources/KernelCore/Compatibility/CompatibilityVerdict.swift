@@ -22,6 +22,8 @@ public struct Incompatibility: Error, Sendable, Equatable, CustomStringConvertib
         case missing
         /// The source describes a field the target does not know.
         case unexpected
+        /// The interface could not be used at all (missing attribute, failed read).
+        case unavailable(String)
     }
 
     /// The field's name; `format` for an unreadable source.
@@ -51,6 +53,8 @@ public struct Incompatibility: Error, Sendable, Equatable, CustomStringConvertib
             return "\(field) not described by the source (target \(target ?? "-"))"
         case .unexpected:
             return "\(field) unknown to the target (source \(source ?? "-"))"
+        case .unavailable(let detail):
+            return "\(field) unavailable: \(detail)"
         }
     }
 }

@@ -1,6 +1,6 @@
-/// The JSON the compatibility object needs: objects keep their key order,
-/// numbers are whole and non-negative.
-enum JSONValue: Equatable {
+/// The JSON the compatibility object and the tools' reports need: objects
+/// keep their key order, numbers are whole and non-negative.
+public enum JSONValue: Equatable, Sendable {
     case object([Member])
     case array([JSONValue])
     case string(String)
@@ -8,18 +8,23 @@ enum JSONValue: Equatable {
     case bool(Bool)
     case null
 
-    struct Member: Equatable {
-        let key: String
-        let value: JSONValue
+    public struct Member: Equatable, Sendable {
+        public let key: String
+        public let value: JSONValue
+
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// One line, `", "` and `": "` between items.
-    var text: String {
+    public var text: String {
         switch self {
         case .object(let members):
             return "{" + members.map { Self.quoted($0.key) + ": " + $0.value.text }.joined(separator: ", ") + "}"
