@@ -76,14 +76,15 @@ public struct CompatibilityMatrix: Sendable {
         let widths = targets.indices.map { column in
             max("T\(column + 1)".count, cells.map { $0[column].count }.max() ?? 0)
         }
-        let labelWidth = sources.map(\.label.count).max() ?? 0
+        let corner = "source \\ target"
+        let labelWidth = max(corner.count, sources.map(\.label.count).max() ?? 0)
         func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-        lines.append(pad("source \\ target", labelWidth) + "  "
-                     + widths.enumerated().map { pad("T\($0.offset + 1)", $0.element) }.joined(separator: "  "))
-        for (row, source) in sources.enumerated() {
-            lines.append(pad(source.label, labelWidth) + "  "
-                         + widths.enumerated().map { pad(cells[row][$0.offset], $0.element) }.joined(separator: "  "))
+        func row(_ label: String, _ cells: [String]) -> String {
+            let line = pad(label, labelWidth) + "  " + zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ")
+            return String(line.reversed().drop(while: { $0 == " " }).reversed())
         }
+        lines.append(row(corner, targets.indices.map { "T\($0 + 1)" }))
+        for (index, source) in sources.enumerated() { lines.append(row(source.label, cells[index])) }
         let compatible = results.joined().filter(\.isCompatible).count
         lines.append("\(compatible) of \(sources.count * targets.count) pairs compatible")
         return lines.joined(separator: "\n") + "\n"

@@ -53,6 +53,11 @@ struct DriverHost {
 
     func node(_ path: String) -> Node? { host.root.resolve(path) }
 
+    /// A symlink's absolute target.
+    func link(_ path: String) -> String? {
+        (host.root.resolve(path, followFinalLink: false) as? Symlink)?.target
+    }
+
     func read(_ path: String) -> Result<String, Errno> {
         guard let attribute = node(path) as? Attribute else { return .failure(.noSuchFileOrDirectory) }
         return Result { () throws(Errno) in String(decoding: try attribute.read(), as: UTF8.self) }
