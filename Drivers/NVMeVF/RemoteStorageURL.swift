@@ -7,7 +7,7 @@ enum RemoteStorageURL {
 
     /// Nil for a usable URL, otherwise why not.
     static func problem(_ text: String) -> String? {
-        guard text.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "," && $0.asciiValue.map({ $0 >= 0x21 && $0 < 0x7f }) == true }) else {
+        guard text.utf8.allSatisfy({ (0x21..<0x7f).contains($0) && $0 != UInt8(ascii: ",") }) else {
             return "only printable ASCII without spaces or commas"
         }
         guard let schemeEnd = text.firstRange(of: "://") else { return "expected <scheme>://<host>[:<port>]/<nqn>" }

@@ -99,7 +99,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     /// The interfaces of a function exposing `device`, judged with the
     /// services currently configured on its PF (`owner` or its PF).
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
-                               for node: CompatibilityInterfaces.Node, subject: String) -> [Node] {
+                               for location: CompatibilityInterfaces.Location, subject: String) -> [Node] {
         let host = owner.host
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
@@ -107,7 +107,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
             let services = host.lock.withLock { self.state.services }
             return QATCompatibility.describe(self.configuration, device: device, services: services)
         }
-        return interfaces.nodes(in: directory, for: node, subject: subject,
+        return interfaces.nodes(in: directory, for: location, subject: subject,
                                 log: { message in host?.log(message) }, describe: describe)
     }
 }

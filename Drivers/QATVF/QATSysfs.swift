@@ -7,7 +7,8 @@ extension QATDriver {
     func qatDirectory(of pf: PCIDevice, in directory: Directory) -> Directory {
         let address = pf.address
         let host = pf.host
-        let locked: @Sendable ((inout State) throws(Errno) -> String) throws(Errno) -> String = { [weak self] body throws(Errno) in
+        typealias Body = (inout State) throws(Errno) -> String
+        let locked: @Sendable (Body) throws(Errno) -> String = { [weak self] body throws(Errno) in
             guard let self, let host else { throw .noDevice }
             return try host.lock.withLock { () throws(Errno) in try body(&self.state) }
         }

@@ -7,7 +7,8 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
 
     public static let settingsHelp: [(key: String, meaning: String)] = [
         ("device", "PF device ID: 4940, 4942, 4944 (4xxx), 4946 (420xx) or 4948 (6xxx) (default 4940)"),
-        ("cfg_services", "qat/cfg_services at start: " + QATServices.accepted.joined(separator: ", ") + " (default sym;asym)"),
+        ("cfg_services", "qat/cfg_services at start: " + QATServices.accepted.joined(separator: ", ")
+            + " (default sym;asym)"),
         ("state", "qat/state at start, up or down (default up)"),
         ("driver_version", "driver version major.minor.bugfix, judged as a semantic version (default 1.0.0)"),
         ("compat_version", "PF/VF protocol version 1 to 5; a target needs at least the source's (default 5)"),

@@ -38,7 +38,9 @@ public struct CheckResult: Sendable, Equatable {
 
     /// The lines `fakesysfs check` prints.
     public var report: String {
-        var lines = ["\(summary) (\(flavour.rawValue))", "source: \(source)", "target: \(target)"]
+        let verdictLine = isCompatible ? "compatible (\(flavour.rawValue))"
+            : "incompatible (\(flavour.rawValue)): \(verdict.incompatibility?.description ?? "")"
+        var lines = [verdictLine, "source: \(source)", "target: \(target)"]
         if let observation { lines.append(observation) }
         if let sourceText { lines.append("source \(flavour.attributeName): \(sourceText)") }
         if let targetText { lines.append("target \(flavour.attributeName): \(targetText)") }

@@ -105,7 +105,8 @@ public struct CompatibilityMatrix: Sendable {
             code { font-size: 0.95em; }
             </style></head><body>
             <h1>Migration compatibility (\(escape(flavour.rawValue)))</h1>
-            <p>Sources on <code>\(escape(sourceHost))</code> (rows), targets on <code>\(escape(targetHost))</code> (columns).</p>
+            <p>Sources on <code>\(escape(sourceHost))</code> (rows),
+            targets on <code>\(escape(targetHost))</code> (columns).</p>
 
             """
         page += "<table>\n<tr><th>source \\ target</th>"

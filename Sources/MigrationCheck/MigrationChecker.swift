@@ -79,7 +79,8 @@ public struct MigrationChecker<Access: SysfsAccess>: Sendable {
         switch access.read(sourcePath) {
         case .success(let text): written = text
         case .failure(let error):
-            return result(.incompatible(unreadable(error, side: "source", flavour: .migrationVersion)), "reading \(sourcePath) failed: \(error)")
+            return result(.incompatible(unreadable(error, side: "source", flavour: .migrationVersion)),
+                          "reading \(sourcePath) failed: \(error)")
         }
         let shown = written.hasSuffix("\n") ? String(written.dropLast()) : written
         guard access.exists(targetPath) else {

@@ -75,7 +75,8 @@ struct GVTTests {
         #expect(gvt.write(gvt.typePath("i915-GVTg_V5_4") + "/migration_version", own) == .success(own.utf8.count))
         #expect(gvt.write(gvt.typePath("i915-GVTg_V5_4") + "/migration_version", String(own.dropLast())) == .success(own.utf8.count - 1))
         for other in ["8086-591d-GVTg_V5_4-00000001\n\n", "8086-591D-GVTg_V5_4-00000001", "8086-591d-GVTg_V5_4-1",
-                      " 8086-591d-GVTg_V5_4-00000001", "i915-8086-591d-GVTg_V5_4-00000001"] {
+                      " 8086-591d-GVTg_V5_4-00000001", "i915-8086-591d-GVTg_V5_4-00000001",
+                      "8086-591d-GVTg_V5_4-00000001" + String(repeating: "0", count: 5000)] {
             #expect(gvt.write(gvt.typePath("i915-GVTg_V5_4") + "/migration_version", other).error == .invalidArgument)
         }
     }

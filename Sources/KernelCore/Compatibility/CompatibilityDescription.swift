@@ -59,8 +59,8 @@ public struct CompatibilityDescription: Sendable, Hashable {
                 found.append("\(field.name): names are lowercase letters, digits and _")
             }
             switch (field.rule, field.value) {
-            case (.atLeast, .number(let number)) where number > 256:
-                found.append("\(field.name): at-least values above 256 do not fit a compatible_ list")
+            case (.atLeast, .number(let number)) where number > CompatibilityField.longestList:
+                found.append("\(field.name): at-least values above \(CompatibilityField.longestList) do not fit a compatible_ list")
             case (.equal, .set):
                 found.append("\(field.name): equal sets would read as a superset in a compatible_ list")
             case (.atLeast, .number), (.semanticVersion, .version), (.superset, .set), (.equal, _): break
@@ -94,12 +94,16 @@ extension CompatibilityValue {
 }
 
 extension CompatibilityField {
+    /// The largest at-least value a `compatible_<field>` list enumerates.
+    static let longestList: UInt64 = 256
+
     /// The members its `compatible_<field>` list shows: every number up to an
     /// at-least value, a set's members, or the one value, so that "the
     /// source's list is part of the target's" is exactly the rule.
     var listMembers: [String] {
         switch (rule, value) {
-        case (.atLeast, .number(let number)): return (0...number).map { String($0) }
+        case (.atLeast, .number(let number)) where number <= Self.longestList:
+            return (0...number).map { String($0) }
         case (.superset, .set(let members)): return members.sorted()
         default: return [value.description]
         }

@@ -15,8 +15,8 @@ extension InterfaceFlavour {
 /// Builds the attributes of the host's interface flavours for one device or
 /// mdev type from its driver's description.
 public struct CompatibilityInterfaces: Sendable {
-    /// Where the attributes go: the core gives a type node its own `device_api`.
-    public enum Node: Sendable {
+    /// Where the attributes go: the core gives a type directory its own `device_api`.
+    public enum Location: Sendable {
         case typeDirectory, device
     }
 
@@ -35,9 +35,9 @@ public struct CompatibilityInterfaces: Sendable {
     }
 
     /// `subject` names the device in log lines, e.g. `0000:00:02.0 i915-GVTg_V5_4`.
-    public func nodes(in directory: Directory, for node: Node, subject: String,
-                      log: @escaping @Sendable (String) -> Void, describe: @escaping Describe) -> [SysfsTree.Node] {
-        var nodes: [SysfsTree.Node] = []
+    public func nodes(in directory: Directory, for location: Location, subject: String,
+                      log: @escaping @Sendable (String) -> Void, describe: @escaping Describe) -> [Node] {
+        var nodes: [Node] = []
         let supported: @Sendable () throws(Errno) -> CompatibilityDescription = { () throws(Errno) in
             guard let description = try describe() else {
                 log("\(subject): migration not supported")
@@ -63,7 +63,7 @@ public struct CompatibilityInterfaces: Sendable {
             })
         }
         if flavours.contains(.compatible) {
-            for name in CompatibleAttributes.names(of: schema) where node == .device || name != "device_api" {
+            for name in CompatibleAttributes.names(of: schema) where location == .device || name != "device_api" {
                 nodes.append(directory.makeAttribute(name, mode: 0o444) { () throws(Errno) in
                     guard let value = CompatibleAttributes.render(try supported()).first(where: { $0.name == name }) else {
                         throw .noDevice

@@ -13,7 +13,9 @@
 /// single-key object each. `rules` names every field in the order a target
 /// checks them with how it judges them (`equal`, `at_least`,
 /// `semantic_version`, `superset`), so userspace can decide without asking
-/// the device; `device_api` and `vendor` must always be equal.
+/// the device; `device_api` and `vendor` must always be equal. The attribute
+/// is read-only: the proposal's point was that userspace parses and decides,
+/// and a write-test would be a second opaque interface.
 public enum CompatibilityJSON {
     public static let attributeName = "migration_compatibility"
 

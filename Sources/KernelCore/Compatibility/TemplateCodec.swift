@@ -43,8 +43,12 @@ public struct TemplateCodec: MigrationVersionCodec {
         }.joined(separator: "-")
     }
 
+    /// A field as the string shows it, except that a mask shows its members' names.
     public func display(_ field: CompatibilityField) -> String {
-        for case .field(let name, let format) in parts where name == field.name { return format.render(field.value) }
+        for case .field(let name, let format) in parts where name == field.name {
+            if case .mask = format { break }
+            return format.render(field.value)
+        }
         return field.value.description
     }
 
