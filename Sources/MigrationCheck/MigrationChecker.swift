@@ -154,8 +154,9 @@ public struct MigrationChecker<Access: SysfsAccess>: Sendable {
                 $0 == "device_api" || CompatibleAttributes.isFlavourAttribute($0)
             }
             guard names.contains(CompatibleAttributes.versionName) else {
+                let missing = unreadable(.noSuchFileOrDirectory, side: side, flavour: .compatible)
                 return CheckResult(flavour: .compatible, source: source.path, target: target.path,
-                                   verdict: .incompatible(unreadable(.noSuchFileOrDirectory, side: side, flavour: .compatible)),
+                                   verdict: .incompatible(missing),
                                    observation: "\(joinPath(path, CompatibleAttributes.versionName)) does not exist")
             }
             var attributes: [(name: String, value: String)] = []

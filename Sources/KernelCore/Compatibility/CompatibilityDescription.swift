@@ -60,7 +60,8 @@ public struct CompatibilityDescription: Sendable, Hashable {
             }
             switch (field.rule, field.value) {
             case (.atLeast, .number(let number)) where number > CompatibilityField.longestList:
-                found.append("\(field.name): at-least values above \(CompatibilityField.longestList) do not fit a compatible_ list")
+                found.append("\(field.name): at-least values above \(CompatibilityField.longestList) "
+                             + "do not fit a compatible_ list")
             case (.equal, .set):
                 found.append("\(field.name): equal sets would read as a superset in a compatible_ list")
             case (.atLeast, .number), (.semanticVersion, .version), (.superset, .set), (.equal, _): break

@@ -145,7 +145,9 @@ public enum CompatibilityJSON {
             default: throw FormatFailure(reason: "`version.\(key)` is not a whole number")
             }
         }
-        guard json["major"] != nil, json["minor"] != nil else { throw FormatFailure(reason: "`version` needs major and minor") }
+        guard json["major"] != nil, json["minor"] != nil else {
+            throw FormatFailure(reason: "`version` needs major and minor")
+        }
         return SemanticVersion(try part("major"), try part("minor"), try part("bugfix"))
     }
 }
