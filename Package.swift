@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFuse3", path: "Sources/CFuse3", pkgConfig: "fuse3",
                        providers: [.apt(["libfuse3-dev"])]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "SysfsTree", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree"]),
         .target(name: "KernelCore", dependencies: ["SysfsTree", .product(name: "Yams", package: "Yams")]),
@@ -26,11 +27,11 @@ let package = Package(
             "SysfsTree", "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "fakesysfs", dependencies: [
-            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck",
+            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck", "CLinux",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
-        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog"]),
+        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog", "CLinux"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),
