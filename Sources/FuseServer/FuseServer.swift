@@ -14,6 +14,9 @@ public final class FuseServer: @unchecked Sendable {
         public var cacheTimeout: Double = 1.0
         public var maxThreads: UInt32 = 16
         public var fsName = "fakesysfs"
+        /// Has a fusermount3 helper unmount if the server dies. A mount inside a
+        /// private mount namespace needs none: it goes with the namespace.
+        public var autoUnmount = true
 
         public init() {}
     }
@@ -48,7 +51,8 @@ public final class FuseServer: @unchecked Sendable {
     /// Mounts at `mountpoint`, calls `ready` once the tree is served, and runs
     /// until unmounted or signalled (SIGINT, SIGTERM, SIGHUP).
     public func run(mountpoint: String, ready: () -> Void) throws(Failure) {
-        var mountOptions = "fsname=\(options.fsName),subtype=fakesysfs,auto_unmount"
+        var mountOptions = "fsname=\(options.fsName),subtype=fakesysfs"
+        if options.autoUnmount { mountOptions += ",auto_unmount" }
         if options.allowOther { mountOptions += ",allow_other,default_permissions" }
         var arguments = CArguments(["fakesysfs", "-o", mountOptions])
         defer { arguments.release() }

@@ -1,0 +1,125 @@
+import ArgumentParser
+import FuseServer
+import KernelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run COMMAND with the simulated tree as its /sys, in private namespaces.",
+        discussion: """
+            Serves the simulated tree and runs COMMAND in a private mount and network \
+            namespace where the tree is bound over /sys, empty scratch directories are \
+            bound over /etc/mdevctl.d (with scripts.d/callouts and scripts.d/notifiers) \
+            and over /usr/lib/mdevctl/scripts.d where those exist, and device changes \
+            (mdev create and remove, sriov_numvfs, bind, unbind) are broadcast as udev \
+            uevents to libudev monitors such as libvirt's. Unmodified tools that \
+            hard-code /sys (mdevctl, libvirtd, lspci, udevadm) work against it. \
+            Nothing reaches the host: not the mounts, not the uevents, not a write to its /sys.
+
+            COMMAND gets SYSTEMD_DEVICE_VERIFY_SYSFS=0 in its environment unless the \
+            variable is already set: libudev (systemd 252 in Debian 12) otherwise ignores every \
+            device whose /sys is not the kernel's sysfs. Processes COMMAND leaves \
+            running in the namespace are stopped (SIGTERM, then SIGKILL) when it exits. \
+            Needs root.
+
+            Exit status: COMMAND's, or 128 + the signal that killed it; 127 if COMMAND \
+            cannot be executed; 125 if fakesysfs itself fails.
+
+            Examples:
+              fakesysfs run -- mdevctl types
+              fakesysfs run -- sh -c 'mdevctl start -p 0000:00:02.0 -t i915-GVTg_V5_4 && mdevctl list'
+            """)
+
+    @Option(help: "A scenario file (YAML) describing the host; the embedded default host without it.")
+    var scenario: String?
+
+    @Flag(help: "Let users other than root in (with the kernel checking modes), for a COMMAND that drops privileges.")
+    var allowOther = false
+
+    @Argument(parsing: .postTerminator, help: "The command to run and its arguments, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give the command to run after --") }
+        if scenario != nil {
+            throw ValidationError("scenario files cannot be loaded yet; leave out --scenario for the default host")
+        }
+    }
+
+    func run() throws {
+        do {
+            throw ExitCode(try execute())
+        } catch let failure as RunFailure {
+            Log.write("run: \(failure)")
+            throw ExitCode(125)
+        }
+    }
+
+    private func execute() throws(RunFailure) -> Int32 {
+        CommandProcess.blockSignals()
+        let sandbox = try Sandbox.enter()
+        defer {
+            sandbox.remove()
+            CommandProcess.reapAllChildren(withinSeconds: 2)
+        }
+        do {
+            _ = try MountPoint.validate(sandbox.mountpoint)
+        } catch {
+            throw RunFailure("\(error)")
+        }
+
+        let host = DefaultHost.build()
+        let sink: NetlinkUEventSink
+        do {
+            sink = try NetlinkUEventSink(outsideOf: sandbox.origin) { Log.write($0) }
+        } catch {
+            throw RunFailure("\(error)")
+        }
+        host.setUEventSink(sink)
+
+        var options = FuseServer.Options()
+        options.allowOther = allowOther
+        options.autoUnmount = false
+        let server = FuseServer(root: host.root, options: options) { Log.write($0) }
+        let thread = try ServerThread.start(server, at: sandbox.mountpoint)
+        var mounts = [sandbox.mountpoint]
+        defer { thread.stop(unmounting: mounts) }
+        mounts = try sandbox.bindOverHost() + mounts
+
+        if let signal = CommandProcess.pendingTermination() { return 128 + signal }
+        let namespace = try currentNamespace()
+        let before = Leftovers.members(of: namespace)
+        let status: Int32
+        switch CommandProcess.spawn(command, environment: environment()) {
+        case .success(let pid):
+            status = CommandProcess.wait(for: pid)
+        case .failure(let error):
+            Log.write("run: cannot execute \(command[0]): \(error)")
+            status = 127
+        }
+        Leftovers.stop(in: namespace, before: before)
+        return status
+    }
+
+    private func currentNamespace() throws(RunFailure) -> NetworkNamespace {
+        switch NetworkNamespace.ofCurrentThread() {
+        case .success(let namespace): return namespace
+        case .failure(let error): throw RunFailure("cannot identify the private network namespace: \(error)")
+        }
+    }
+
+    private func environment() -> [String] {
+        var variables: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            variables.append(String(cString: pointer))
+            entry += 1
+        }
+        if !variables.contains(where: { $0.hasPrefix("SYSTEMD_DEVICE_VERIFY_SYSFS=") }) {
+            variables.append("SYSTEMD_DEVICE_VERIFY_SYSFS=0")
+        }
+        return variables
+    }
+}
