@@ -9,6 +9,9 @@
 int unshare(int flags);
 int prctl(int option, ...);
 
+/* open(2)'s O_PATH: a handle on a place in the tree, not on a file's content. */
+#define CLINUX_O_PATH 010000000
+
 static inline int clinux_unshare(int flags) { return unshare(flags); }
 
 /* Orphaned descendants are reparented to the caller, which reaps them, instead of to init. */

@@ -84,8 +84,10 @@ struct Run: ParsableCommand {
         options.autoUnmount = false
         let server = FuseServer(root: host.root, options: options) { Log.write($0) }
         let thread = try ServerThread.start(server, at: sandbox.mountpoint)
-        var mounts = [sandbox.mountpoint]
-        defer { thread.stop(unmounting: mounts) }
+        var served = stat()
+        stat(sandbox.mountpoint, &served)
+        var mounts = [sandbox.mountpointHandle]
+        defer { thread.stop(unmounting: mounts) { sandbox.abortConnection(device: served.st_dev) } }
         mounts = try sandbox.bindOverHost() + mounts
 
         if let signal = CommandProcess.pendingTermination() { return 128 + signal }

@@ -51,13 +51,14 @@ final class ServerThread: @unchecked Sendable {
     }
 
     /// Detaches `targets` (every mount of the served tree); the FUSE loop ends
-    /// once the last one is gone. Waits for that up to `timeoutSeconds`.
-    func stop(unmounting targets: [String], timeoutSeconds: Int = 5) {
+    /// once the last one is gone. Where that does not happen (a mount out of
+    /// reach, a file still open), `abort` severs the connection instead.
+    func stop(unmounting targets: [String], orAbort abort: () -> Bool) {
         Sandbox.unmount(targets)
-        if nextLine(timeoutSeconds: timeoutSeconds) != nil {
+        if nextLine(timeoutSeconds: 2) != nil || (abort() && nextLine(timeoutSeconds: 3) != nil) {
             pthread_join(thread, nil)
         } else {
-            Log.write("the server did not stop within \(timeoutSeconds) s; it ends with this process")
+            Log.write("the server did not stop; it ends with this process")
         }
     }
 
