@@ -64,7 +64,7 @@ enum CommandProcess {
     /// Waits for `pid` and returns its exit status, or 128 + the signal that killed it.
     static func wait(for pid: pid_t) -> Int32 {
         var set = signals
-        var stopDeadline: timespec?
+        var stopDeadline: Deadline?
         while true {
             if let status = reapChildren(watching: pid) { return status }
             var info = siginfo_t()
@@ -76,9 +76,9 @@ enum CommandProcess {
                 kill(pid, signal)
             }
             if forwarded.contains(signal), stopDeadline == nil {
-                stopDeadline = Clock.after(seconds: graceSeconds)
+                stopDeadline = Deadline(secondsFromNow: graceSeconds)
             }
-            if let deadline = stopDeadline, Clock.hasPassed(deadline) {
+            if let deadline = stopDeadline, deadline.hasPassed {
                 kill(pid, SIGKILL)
             }
         }
@@ -99,8 +99,8 @@ enum CommandProcess {
 
     /// Reaps children until none is left, for at most `seconds`.
     static func reapAllChildren(withinSeconds seconds: Int) {
-        let deadline = Clock.after(seconds: seconds)
-        while !Clock.hasPassed(deadline) {
+        let deadline = Deadline(secondsFromNow: seconds)
+        while !deadline.hasPassed {
             var status: Int32 = 0
             let child = waitpid(-1, &status, WNOHANG)
             if child < 0 { return }
@@ -114,17 +114,22 @@ enum CommandProcess {
     }
 }
 
-enum Clock {
-    static func after(seconds: Int) -> timespec {
+/// A moment on the monotonic clock, for bounded waits.
+struct Deadline {
+    private let time: timespec
+
+    init(secondsFromNow seconds: Int) {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         now.tv_sec += seconds
-        return now
+        time = now
     }
 
-    static func hasPassed(_ deadline: timespec) -> Bool {
+    var millisecondsLeft: Int {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)
+        return (time.tv_sec - now.tv_sec) * 1000 + (time.tv_nsec - now.tv_nsec) / 1_000_000
     }
+
+    var hasPassed: Bool { millisecondsLeft <= 0 }
 }

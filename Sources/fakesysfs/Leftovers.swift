@@ -32,15 +32,15 @@ enum Leftovers {
         let names = remaining.sorted().map { "\($0) (\(commandName($0)))" }.joined(separator: ", ")
         Log.write("stopping what the command left running: \(names)")
         remaining.forEach { kill($0, SIGTERM) }
-        let deadline = Clock.after(seconds: graceSeconds)
-        while !remaining.isEmpty && !Clock.hasPassed(deadline) {
+        let deadline = Deadline(secondsFromNow: graceSeconds)
+        while !remaining.isEmpty && !deadline.hasPassed {
             usleep(50_000)
             CommandProcess.reapChildren()
             remaining.formIntersection(members(of: namespace))
         }
         remaining.forEach { kill($0, SIGKILL) }
-        let killDeadline = Clock.after(seconds: 2)
-        while !remaining.isEmpty && !Clock.hasPassed(killDeadline) {
+        let killDeadline = Deadline(secondsFromNow: 2)
+        while !remaining.isEmpty && !killDeadline.hasPassed {
             usleep(50_000)
             CommandProcess.reapChildren()
             remaining.formIntersection(members(of: namespace))

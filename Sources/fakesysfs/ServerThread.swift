@@ -77,13 +77,9 @@ final class ServerThread: @unchecked Sendable {
 
     private func nextLine(timeoutSeconds: Int) -> String? {
         var bytes: [UInt8] = []
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        deadline.tv_sec += timeoutSeconds
+        let deadline = Deadline(secondsFromNow: timeoutSeconds)
         while true {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let remaining = (deadline.tv_sec - now.tv_sec) * 1000 + (deadline.tv_nsec - now.tv_nsec) / 1_000_000
+            let remaining = deadline.millisecondsLeft
             guard remaining > 0 else { return nil }
             var poller = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(clamping: remaining))
