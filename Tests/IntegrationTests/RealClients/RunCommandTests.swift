@@ -40,6 +40,18 @@ import Glibc
         #expect(outcome.stdout == "1\n")
     }
 
+    @Test(.requiresClients("setpriv"))
+    func otherUsersGetInOnlyWithAllowOther() throws {
+        let asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        "cat", "/sys/bus/pci/devices/0000:00:02.0/vendor"]
+        let refused = try ClientSession.spawn([ClientSession.binary, "run", "--"] + asNobody)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("vendor': Permission denied") || refused.stderr.contains("vendor: Permission denied"))
+        let allowed = try ClientSession.spawn([ClientSession.binary, "run", "--allow-other", "--"] + asNobody)
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout == "0x8086\n")
+    }
+
     @Test func aCommandThatCannotBeExecutedIs127() throws {
         let outcome = try ClientSession.spawn([ClientSession.binary, "run", "--", "/nonexistent/fakesysfs-test"])
         #expect(outcome.status == 127)
