@@ -14,6 +14,7 @@ struct MdevTypeFiles: Equatable {
     static let shellFunction = #"""
         type_files() {
             for t in "$1"/*; do
+                [ -d "$t" ] || continue
                 echo "type ${t##*/}"
                 for f in available_instances device_api name description; do
                     if [ -e "$t/$f" ]; then printf '%s: ' "$f"; paste -sd'|' "$t/$f"; fi
