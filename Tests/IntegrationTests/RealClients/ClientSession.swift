@@ -6,7 +6,7 @@ import Glibc
 /// Runs the real `fakesysfs` binary (and unmodified clients through it) as a
 /// user would, with every wait bounded.
 ///
-/// The binary is `$FAKESYSFS_BINARY`, else the one next to the test bundle.
+/// The binary is the one `MountedTree.binary()` finds.
 enum ClientSession {
     struct Outcome: CustomStringConvertible {
         /// The exit status, or 128 + the signal number when a signal ended the process.
@@ -21,18 +21,9 @@ enum ClientSession {
         let description: String
     }
 
-    static var binary: String {
-        if let path = getenv("FAKESYSFS_BINARY") { return String(cString: path) }
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let executable = length > 0 ? String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-        let directory = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        return directory + "/fakesysfs"
-    }
-
     /// `fakesysfs run -- /bin/sh -c script`.
     static func run(script: String, timeoutSeconds: Int = 120) throws -> Outcome {
-        try spawn([binary, "run", "--", "/bin/sh", "-c", script], timeoutSeconds: timeoutSeconds)
+        try spawn([try MountedTree.binary(), "run", "--", "/bin/sh", "-c", script], timeoutSeconds: timeoutSeconds)
     }
 
     /// Runs `arguments` (the first searched in PATH) with stdin from /dev/null and returns what it printed. A
@@ -89,23 +80,12 @@ enum ClientSession {
     }
 
     static func text(_ path: String) -> String {
-        guard let file = fopen(path, "r") else { return "" }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer.prefix(count)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: fileBytes(path), as: UTF8.self)
     }
 }
 
 /// The programs a real-client test drives, and whether it may run here.
 enum ClientTools {
-    static var isCI: Bool { getenv("CI").map { String(cString: $0) } == "true" }
-
     /// The first of `names` not found in PATH (or absolute and not executable).
     static func missing(_ names: [String]) -> String? {
         let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
@@ -117,11 +97,11 @@ enum ClientTools {
     }
 
     /// `fakesysfs run` needs root (namespaces, mounts) and FUSE.
-    static var canRun: Bool { geteuid() == 0 && access("/dev/fuse", R_OK | W_OK) == 0 }
+    static var canRun: Bool { geteuid() == 0 && FUSEAvailability.isUsable }
 
     /// Under CI=true nothing is skipped: a missing tool or privilege fails the test.
     static func ready(_ names: [String]) -> Bool {
-        isCI || (canRun && missing(names) == nil)
+        FUSEAvailability.isCI || (canRun && missing(names) == nil)
     }
 }
 
@@ -179,4 +159,12 @@ struct StepLog {
     }
 
     subscript(name: String) -> Step? { steps[name] }
+}
+
+extension String {
+    /// Without leading and trailing spaces and newlines.
+    var strippingBlanks: String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\n" }
+        return String(drop(while: isBlank).reversed().drop(while: isBlank).reversed())
+    }
 }

@@ -14,7 +14,7 @@ import Glibc
 
     private func runWithLibvirtd(_ script: String) throws -> (ClientSession.Outcome, StepLog) {
         let outcome = try ClientSession.spawn(
-            [ClientSession.binary, "run", "--", Self.withLibvirtd, "/bin/sh", "-c",
+            [try MountedTree.binary(), "run", "--", Self.withLibvirtd, "/bin/sh", "-c",
              StepLog.prelude + MdevTypeFiles.shellFunction + "mount -t tmpfs private-tmp /tmp\n" + script],
             timeoutSeconds: 300)
         return (outcome, StepLog(outcome.stdout))

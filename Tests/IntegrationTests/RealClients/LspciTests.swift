@@ -14,20 +14,10 @@ import Glibc
         """
 
     @Test func showsTheDefaultHostThroughAPlainMount() throws {
-        var template = Array("/tmp/fakesysfs-lspci.XXXXXX".utf8CString)
-        let workspace = try #require(mkdtemp(&template).map { String(cString: $0) })
-        let root = workspace + "/sys"
-        defer {
-            _ = try? ClientSession.spawn([ClientSession.binary, "unmount", root])
-            rmdir(root)
-            unlink(workspace + "/server.log")
-            rmdir(workspace)
-        }
-        #expect(mkdir(root, 0o755) == 0)
-        let mounted = try ClientSession.spawn([ClientSession.binary, "mount", "--log", workspace + "/server.log", root])
-        try #require(mounted.status == 0, "\(mounted)")
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
 
-        let sysfs = "sysfs.path=\(root)/bus/pci"
+        let sysfs = "sysfs.path=" + tree.path("/bus/pci")
         let numeric = try ClientSession.spawn(["lspci", "-A", "linux-sysfs", "-O", sysfs, "-n", "-D"])
         #expect(numeric.status == 0)
         #expect(numeric.stdout == Self.numeric)

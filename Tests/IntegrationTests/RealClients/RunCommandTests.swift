@@ -34,9 +34,8 @@ import Glibc
     }
 
     @Test func anExplicitSysfsVerificationSettingIsKept() throws {
-        setenv("SYSTEMD_DEVICE_VERIFY_SYSFS", "1", 1)
-        defer { unsetenv("SYSTEMD_DEVICE_VERIFY_SYSFS") }
-        let outcome = try ClientSession.run(script: #"echo "$SYSTEMD_DEVICE_VERIFY_SYSFS""#)
+        let outcome = try ClientSession.spawn(["env", "SYSTEMD_DEVICE_VERIFY_SYSFS=1", try MountedTree.binary(),
+                                               "run", "--", "/bin/sh", "-c", #"echo "$SYSTEMD_DEVICE_VERIFY_SYSFS""#])
         #expect(outcome.stdout == "1\n")
     }
 
@@ -44,16 +43,16 @@ import Glibc
     func otherUsersGetInOnlyWithAllowOther() throws {
         let asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                         "cat", "/sys/bus/pci/devices/0000:00:02.0/vendor"]
-        let refused = try ClientSession.spawn([ClientSession.binary, "run", "--"] + asNobody)
+        let refused = try ClientSession.spawn([try MountedTree.binary(), "run", "--"] + asNobody)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("vendor': Permission denied") || refused.stderr.contains("vendor: Permission denied"))
-        let allowed = try ClientSession.spawn([ClientSession.binary, "run", "--allow-other", "--"] + asNobody)
+        let allowed = try ClientSession.spawn([try MountedTree.binary(), "run", "--allow-other", "--"] + asNobody)
         #expect(allowed.status == 0)
         #expect(allowed.stdout == "0x8086\n")
     }
 
     @Test func aCommandThatCannotBeExecutedIs127() throws {
-        let outcome = try ClientSession.spawn([ClientSession.binary, "run", "--", "/nonexistent/fakesysfs-test"])
+        let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--", "/nonexistent/fakesysfs-test"])
         #expect(outcome.status == 127)
         #expect(outcome.stderr.contains("cannot execute /nonexistent/fakesysfs-test: No such file or directory"))
     }
@@ -65,11 +64,9 @@ import Glibc
     @Test func terminationSentToRunReachesTheCommand() throws {
         let marker = "fakesysfs-forwarding-\(getpid())-\(Int.random(in: 0...Int.max))"
         let script = "trap 'echo got TERM; exit 42' TERM; : \(marker); while :; do sleep 0.1; done"
-        let outcome = try ClientSession.spawn([ClientSession.binary, "run", "--", "/bin/sh", "-c", script]) { run in
-            let started = (0..<1000).contains { _ in
-                if ProcessList.commandLines().contains(where: { $0.contains(marker) && $0.hasPrefix("/bin/sh") }) { return true }
-                usleep(20_000)
-                return false
+        let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--", "/bin/sh", "-c", script]) { run in
+            let started = eventually(within: 20) {
+                ProcessTable.first { $0.first == "/bin/sh" && $0.contains { $0.contains(marker) } } != nil
             }
             if started { kill(run, SIGTERM) }
         }
@@ -81,7 +78,7 @@ import Glibc
         let outcome = try ClientSession.run(script: "sleep 600 & echo $!")
         #expect(outcome.status == 0)
         let pid = try #require(pid_t(outcome.stdout.strippingBlanks))
-        #expect(!ProcessList.isRunning(pid))
+        #expect(!ProcessTable.isRunning(pid))
         #expect(outcome.stderr.contains("stopping what the command left running: \(pid) ("))
     }
 
