@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         do {
             throw ExitCode(try execute())
         } catch let failure as RunFailure {
-            Log.write("run: \(failure)")
+            printError(failure.description)
             throw ExitCode(125)
         }
     }
@@ -98,11 +98,16 @@ struct Run: ParsableCommand {
         case .success(let pid):
             status = CommandProcess.wait(for: pid)
         case .failure(let error):
-            Log.write("run: cannot execute \(command[0]): \(error)")
+            printError("cannot execute \(command[0]): \(error)")
             status = 127
         }
         Leftovers.stop(in: namespace, before: before)
         return status
+    }
+
+    /// One line on standard error, as ArgumentParser reports a failure.
+    private func printError(_ message: String) {
+        _ = "Error: \(message)\n".withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
     private func currentNamespace() throws(RunFailure) -> NetworkNamespace {
