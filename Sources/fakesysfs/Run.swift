@@ -38,6 +38,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Let users other than root in (with the kernel checking modes), for a COMMAND that drops privileges.")
     var allowOther = false
 
+    @Option(help: "Where the server writes its log (refused writes, uevents it could not send); standard error without it.")
+    var log: String?
+
     @Argument(parsing: .postTerminator, help: "The command to run and its arguments, after --.")
     var command: [String] = []
 
@@ -58,6 +61,9 @@ struct Run: ParsableCommand {
     }
 
     private func execute() throws(RunFailure) -> Int32 {
+        let logFD = try openLog()
+        defer { if logFD != STDERR_FILENO { close(logFD) } }
+        let serverLog: @Sendable (String) -> Void = { Log.write($0, to: logFD) }
         CommandProcess.blockSignals()
         let sandbox = try Sandbox.enter()
         defer {
@@ -73,7 +79,7 @@ struct Run: ParsableCommand {
         let host = DefaultHost.build()
         let sink: NetlinkUEventSink
         do {
-            sink = try NetlinkUEventSink(outsideOf: sandbox.origin) { Log.write($0) }
+            sink = try NetlinkUEventSink(outsideOf: sandbox.origin, log: serverLog)
         } catch {
             throw RunFailure("\(error)")
         }
@@ -82,7 +88,7 @@ struct Run: ParsableCommand {
         var options = FuseServer.Options()
         options.allowOther = allowOther
         options.autoUnmount = false
-        let server = FuseServer(root: host.root, options: options) { Log.write($0) }
+        let server = FuseServer(root: host.root, options: options, log: serverLog)
         let thread = try ServerThread.start(server, at: sandbox.mountpoint)
         var served = stat()
         stat(sandbox.mountpoint, &served)
@@ -103,6 +109,13 @@ struct Run: ParsableCommand {
         }
         Leftovers.stop(in: namespace, before: before)
         return status
+    }
+
+    private func openLog() throws(RunFailure) -> Int32 {
+        guard let log else { return STDERR_FILENO }
+        let fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RunFailure("cannot open the log \(log)", errno) }
+        return fd
     }
 
     /// One line on standard error, as ArgumentParser reports a failure.

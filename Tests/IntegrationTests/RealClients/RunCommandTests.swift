@@ -51,6 +51,22 @@ import Glibc
         #expect(allowed.stdout == "0x8086\n")
     }
 
+    @Test func theServerLogGoesWhereLogSays() throws {
+        var template = Array("/tmp/fakesysfs-run-log.XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        try #require(fd >= 0)
+        close(fd)
+        let logPath = String(cBuffer: template)
+        defer { unlink(logPath) }
+        let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--log", logPath, "--", "/bin/sh", "-c",
+                                               "/bin/echo bogus > /sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "/bin/echo: write error: Invalid argument\n")
+        let log = ClientSession.text(logPath)
+        #expect(log.contains("/0000:3b:00.0/sriov_numvfs (6 bytes): Invalid argument\n"),
+                "\(log)")
+    }
+
     @Test func aCommandThatCannotBeExecutedIs127() throws {
         let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--", "/nonexistent/fakesysfs-test"])
         #expect(outcome.status == 127)
