@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverCatalog
 import FuseServer
 import KernelCore
 #if canImport(Glibc)
@@ -76,7 +77,12 @@ struct Run: ParsableCommand {
             throw RunFailure("\(error)")
         }
 
-        let host = DefaultHost.build()
+        let host: Host
+        do {
+            host = try DriverCatalog.defaultHost(log: serverLog)
+        } catch {
+            throw RunFailure("\(error)")
+        }
         let sink: NetlinkUEventSink
         do {
             sink = try NetlinkUEventSink(outsideOf: sandbox.origin, log: serverLog)
