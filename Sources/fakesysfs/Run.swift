@@ -90,6 +90,8 @@ struct Run: ParsableCommand {
             throw RunFailure("\(error)")
         }
         host.setUEventSink(sink)
+        // The tree's attributes reach the host and its devices weakly: keep it until the end.
+        defer { withExtendedLifetime(host) {} }
 
         var options = FuseServer.Options()
         options.allowOther = allowOther
