@@ -1,0 +1,49 @@
+/// A scenario as read and checked, before anything is built: every host with
+/// its devices spelled out, and the line each came from.
+struct ScenarioPlan {
+    var hosts: [HostPlan] = []
+    /// PCI functions in all, VFs included.
+    var deviceCount = 0
+    var mdevCount = 0
+}
+
+struct HostPlan {
+    let name: String
+    let line: Int
+    let flavours: Set<InterfaceFlavour>
+    let cpus: Int
+    let devices: [DevicePlan]
+}
+
+struct DevicePlan {
+    let address: PCIAddress
+    let line: Int
+    let driver: String
+    let factory: any DriverFactory.Type
+    let settings: DriverSettings
+    /// The line of each setting's key, and of `settings` itself.
+    let settingLines: [String: Int]
+    let settingsLine: Int
+    let vfs: Int
+    let vfsLine: Int
+    let mdevs: [MdevPlan]
+}
+
+struct MdevPlan {
+    /// The type directory's name, e.g. `i915-GVTg_V5_4`.
+    let type: String
+    /// Nil for UUIDs derived from the host, device and position.
+    let uuid: MdevUUID?
+    let count: Int
+    let line: Int
+}
+
+/// The sizes a scenario may not exceed.
+public enum ScenarioLimits {
+    public static let hosts = 4096
+    public static let devices = 1_000_000
+    public static let mdevs = 1_000_000
+    public static let cpus = 4096
+    public static let fileBytes = 16 << 20
+    public static let hostNameBytes = 64
+}
