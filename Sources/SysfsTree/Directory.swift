@@ -122,9 +122,10 @@ public final class Directory: Node, @unchecked Sendable {
     }
 
     /// Attaches a node built for this directory, replacing any node of the same name.
+    /// A lazy directory stays unpopulated: the node joins its children when they are built.
     public func insert(_ node: Node) {
         precondition(node.parent === self, "a node is inserted into the directory it was built for")
-        let replaced: Node? = withChildren { state in
+        let replaced: Node? = children.withLock { state in
             let old = state.byName.updateValue(node, forKey: node.name)
             if old == nil { state.order.append(node.name) }
             return old
@@ -152,8 +153,16 @@ public final class Directory: Node, @unchecked Sendable {
             if !state.populated {
                 state.populated = true
                 if let populate {
+                    // Built children come first; nodes inserted before first use follow, and
+                    // replace a built child of the same name, as if inserted afterwards.
+                    let inserted = state
+                    state = Children(populated: true)
                     for node in populate(self) where state.byName.updateValue(node, forKey: node.name) == nil {
                         state.order.append(node.name)
+                    }
+                    for name in inserted.order {
+                        guard let node = inserted.byName[name] else { continue }
+                        if state.byName.updateValue(node, forKey: name) == nil { state.order.append(name) }
                     }
                 }
             }
