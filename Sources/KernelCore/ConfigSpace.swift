@@ -4,14 +4,30 @@ import SysfsTree
 /// A function's configuration space as `config` serves it: a type-0 header
 /// carrying the same IDs as the text attributes, a PCI Express capability,
 /// and on a PF the SR-IOV extended capability whose NumVFs follows `sriov_numvfs`.
+///
+/// The bytes are built on first use: a fleet of devices nobody reads costs no 4 KiB each.
 public final class ConfigSpace: Sendable {
-    private let bytes: Mutex<[UInt8]>
+    private let spec: DeviceSpec
+    private let bytes = Mutex<[UInt8]?>(nil)
     public let size: Int
 
     static let sriovCapability = 0x100
 
     init(spec: DeviceSpec, extended: Bool) {
+        self.spec = spec
         size = extended ? 4096 : 256
+    }
+
+    private func withBytes<T>(_ body: (inout [UInt8]) -> T) -> T {
+        bytes.withLock { cached in
+            var data = cached.take() ?? ConfigSpace.initialBytes(spec: spec, size: size)
+            defer { cached = data }
+            return body(&data)
+        }
+    }
+
+    private static func initialBytes(spec: DeviceSpec, size: Int) -> [UInt8] {
+        let extended = size > 256
         var data = [UInt8](repeating: 0, count: size)
         func put16(_ offset: Int, _ value: UInt16) {
             data[offset] = UInt8(value & 0xff)
@@ -68,11 +84,11 @@ public final class ConfigSpace: Sendable {
             put32(cap + 0x1c, 0x0000_0553)
             put32(cap + 0x20, 0x0000_0001)
         }
-        bytes = Mutex(data)
+        return data
     }
 
     func read(offset: Int, count: Int) -> [UInt8] {
-        bytes.withLock { data in
+        withBytes { data in
             guard offset < data.count else { return [] }
             return Array(data[offset..<min(data.count, offset + count)])
         }
@@ -82,7 +98,7 @@ public final class ConfigSpace: Sendable {
     /// Everything else is read-only, as in hardware; the write still counts as done.
     func write(offset: Int, bytes incoming: [UInt8]) -> Int {
         let writable: Set<Int> = [0x04, 0x05, 0x0c, 0x0d, 0x3c]
-        bytes.withLock { data in
+        withBytes { data in
             for (index, byte) in incoming.enumerated() where writable.contains(offset + index) {
                 data[offset + index] = byte
             }
@@ -92,7 +108,7 @@ public final class ConfigSpace: Sendable {
 
     /// Mirrors `sriov_numvfs` into NumVFs and the VF Enable / VF MSE control bits.
     func setNumVFs(_ count: UInt16) {
-        bytes.withLock { data in
+        withBytes { data in
             let cap = ConfigSpace.sriovCapability
             guard data.count > cap + 0x12 else { return }
             data[cap + 0x10] = UInt8(count & 0xff)
