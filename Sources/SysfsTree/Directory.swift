@@ -4,8 +4,7 @@ import Synchronization
 /// first use, so a fleet of hosts costs memory only where it is looked at.
 public final class Directory: Node, @unchecked Sendable {
     private struct Children {
-        var byName: [String: Node] = [:]
-        var order: [String] = []
+        var list = ChildList()
         var populated = false
     }
 
@@ -39,19 +38,24 @@ public final class Directory: Node, @unchecked Sendable {
 
     // MARK: Reading
 
+    /// The child of that name; one inserted into a lazy directory is found without building the rest.
     public func child(_ name: String) -> Node? {
         if isRemoved { return nil }
-        return withChildren { $0.byName[name] }
+        return children.withLock { state in
+            if !state.populated, let inserted = state.list.node(named: name) { return inserted }
+            populateIfNeeded(&state)
+            return state.list.node(named: name)
+        }
     }
 
     /// The children in the order they were added.
     public func list() -> [Node] {
         if isRemoved { return [] }
-        return withChildren { state in state.order.compactMap { state.byName[$0] } }
+        return withChildren { $0.list.nodes }
     }
 
     public var subdirectoryCount: Int {
-        withChildren { state in state.byName.values.reduce(0) { $0 + ($1 is Directory ? 1 : 0) } }
+        withChildren { state in state.list.nodes.reduce(0) { $0 + ($1 is Directory ? 1 : 0) } }
     }
 
     /// Resolves a relative path made of plain names (no `..`, no links).
@@ -125,11 +129,7 @@ public final class Directory: Node, @unchecked Sendable {
     /// A lazy directory stays unpopulated: the node joins its children when they are built.
     public func insert(_ node: Node) {
         precondition(node.parent === self, "a node is inserted into the directory it was built for")
-        let replaced: Node? = children.withLock { state in
-            let old = state.byName.updateValue(node, forKey: node.name)
-            if old == nil { state.order.append(node.name) }
-            return old
-        }
+        let replaced: Node? = children.withLock { $0.list.put(node) }
         replaced?.markRemoved()
         events.record(.init(parent: id, name: node.name, child: replaced?.id))
     }
@@ -137,11 +137,7 @@ public final class Directory: Node, @unchecked Sendable {
     /// Detaches a child; open files on it then fail with ENODEV as in kernfs.
     @discardableResult
     public func remove(_ name: String) -> Node? {
-        let removed: Node? = withChildren { state in
-            guard let node = state.byName.removeValue(forKey: name) else { return nil }
-            state.order.removeAll { $0 == name }
-            return node
-        }
+        let removed: Node? = withChildren { $0.list.remove(named: name) }
         guard let removed else { return nil }
         removed.markRemoved()
         events.record(.init(parent: id, name: name, child: removed.id))
@@ -150,23 +146,20 @@ public final class Directory: Node, @unchecked Sendable {
 
     private func withChildren<T>(_ body: (inout Children) -> T) -> T {
         children.withLock { state in
-            if !state.populated {
-                state.populated = true
-                if let populate {
-                    // Built children come first; nodes inserted before first use follow, and
-                    // replace a built child of the same name, as if inserted afterwards.
-                    let inserted = state
-                    state = Children(populated: true)
-                    for node in populate(self) where state.byName.updateValue(node, forKey: node.name) == nil {
-                        state.order.append(node.name)
-                    }
-                    for name in inserted.order {
-                        guard let node = inserted.byName[name] else { continue }
-                        if state.byName.updateValue(node, forKey: name) == nil { state.order.append(name) }
-                    }
-                }
-            }
+            populateIfNeeded(&state)
             return body(&state)
         }
+    }
+
+    /// Built children come first; nodes inserted before first use follow, and
+    /// replace a built child of the same name, as if inserted afterwards.
+    private func populateIfNeeded(_ state: inout Children) {
+        guard !state.populated else { return }
+        state.populated = true
+        guard let populate else { return }
+        let inserted = state.list.nodes
+        state.list = ChildList()
+        for node in populate(self) { _ = state.list.put(node) }
+        for node in inserted { _ = state.list.put(node) }
     }
 }

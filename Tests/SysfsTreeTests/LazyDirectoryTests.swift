@@ -41,3 +41,35 @@ import Testing
         #expect(directory.list().map(\.name) == ["driver"])
     }
 }
+
+@Suite struct ChildListTests {
+    @Test(arguments: [3, 20])
+    func keepsOrderFindsByNameAndReplacesInPlace(count: Int) {
+        let directory = Directory()
+        for index in 0..<count { directory.attribute("a\(index)", mode: 0o444) }
+        directory.symlink("a1", to: "/x")
+        #expect(directory.list().map(\.name) == (0..<count).map { "a\($0)" })
+        #expect(directory.child("a1") is Symlink)
+        #expect(directory.child("a2") is Attribute)
+        #expect(directory.remove("a0") != nil)
+        #expect(directory.child("a0") == nil)
+        #expect(directory.list().count == count - 1)
+        directory.attribute("a0", mode: 0o444)
+        #expect(directory.list().last?.name == "a0")
+    }
+
+    @Test func anInsertedChildIsFoundWithoutBuildingTheRest() {
+        let builds = Atomic<Int>(0)
+        let root = Directory()
+        let directory = root.directory("group") { directory in
+            builds.add(1, ordering: .relaxed)
+            return [directory.makeAttribute("type", mode: 0o444) { "DMA\n" }]
+        }
+        directory.insert(directory.makeDirectory("devices"))
+        #expect(directory.child("devices") is Directory)
+        #expect(directory.directory("devices") === directory.child("devices"))
+        #expect(builds.load(ordering: .relaxed) == 0)
+        #expect(directory.child("type") is Attribute)
+        #expect(builds.load(ordering: .relaxed) == 1)
+    }
+}
