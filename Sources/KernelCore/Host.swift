@@ -15,9 +15,14 @@ public final class Host: @unchecked Sendable {
     public let log: @Sendable (String) -> Void
 
     private let sink = Mutex<(any UEventSink)?>(nil)
+    private let pciDevices: Directory
+    private let pciDrivers: Directory
+    private let iommuGroups: Directory
     // Guarded by `lock`.
     private var devicesByAddress: [PCIAddress: PCIDevice] = [:]
     private var iommuGroupsInUse = Set<Int>()
+    /// No group below this number is free.
+    private var lowestFreeGroup = 0
     var mdevsByUUID: [MdevUUID: MdevDevice] = [:]
 
     public init(name: String, root: Directory = Directory(), cpuCount: Int = 8,
@@ -26,7 +31,8 @@ public final class Host: @unchecked Sendable {
         self.root = root
         self.cpuCount = cpuCount
         self.log = log
-        buildSkeleton()
+        (pciDevices, pciDrivers, iommuGroups) = Host.buildSkeleton(root)
+        buildMdevBus()
     }
 
     // MARK: Devices
@@ -50,11 +56,11 @@ public final class Host: @unchecked Sendable {
                                    iommuGroup: group, physicalFunction: physicalFunction, driver: driver)
             devicesByAddress[spec.address] = device
             busDirectory.insert(device.directory)
-            root.directory("bus/pci/devices".components).symlink(spec.address.description, to: device.directory.path)
-            joinIOMMUGroup(group, path: device.directory.path, name: spec.address.description)
+            pciDevices.symlink(spec.address.description, to: device.devpath)
+            joinIOMMUGroup(group, path: device.devpath, name: spec.address.description)
             if let physicalFunction { linkVirtualFunction(device, to: physicalFunction) }
             if let driver = spec.kernelDriver { bind(device, to: driver) }
-            emit(UEvent(action: .add, devpath: device.directory.path, subsystem: "pci",
+            emit(UEvent(action: .add, devpath: device.devpath, subsystem: "pci",
                         properties: device.ueventProperties))
             if spec.sriov != nil && device.sriov?.numVFs == 0 && spec.initialVFs > 0 {
                 try? enableVFs(spec.initialVFs, on: device)
@@ -71,7 +77,7 @@ public final class Host: @unchecked Sendable {
             for mdev in mdevsByUUID.values where mdev.parent === device { forceRemove(mdev) }
             if let driver = device.kernelDriver { unbind(device, from: driver) }
             leaveIOMMUGroup(device.iommuGroup, name: device.address.description)
-            root.directory("bus/pci/devices".components).remove(device.address.description)
+            pciDevices.remove(device.address.description)
             device.directory.parent?.remove(device.directory.name)
             devicesByAddress[device.address] = nil
             emit(UEvent(action: .remove, devpath: device.directory.path, subsystem: "pci",
@@ -97,7 +103,7 @@ public final class Host: @unchecked Sendable {
             let driverDirectory = pciDriverDirectory(driver)
             device.kernelDriver = driver
             device.directory.symlink("driver", to: driverDirectory.path)
-            driverDirectory.symlink(device.address.description, to: device.directory.path)
+            driverDirectory.symlink(device.address.description, to: device.devpath)
             registerMdevParent(device)
         }
     }
@@ -136,9 +142,8 @@ public final class Host: @unchecked Sendable {
     }
 
     func pciDriverDirectory(_ driver: String) -> Directory {
-        let drivers = root.directory("bus/pci/drivers".components)
-        if let existing = drivers.child(driver) as? Directory { return existing }
-        let directory = drivers.directory(driver)
+        if let existing = pciDrivers.child(driver) as? Directory { return existing }
+        let directory = pciDrivers.directory(driver)
         directory.attribute("uevent", mode: 0o200)
         directory.attribute("new_id", mode: 0o200)
         directory.attribute("remove_id", mode: 0o200)
@@ -156,35 +161,37 @@ public final class Host: @unchecked Sendable {
     /// The lowest free group number, as `ida_alloc` hands them out.
     public func allocateIOMMUGroup() -> Int {
         lock.withLock {
-            var group = 0
+            var group = lowestFreeGroup
             while iommuGroupsInUse.contains(group) { group += 1 }
             iommuGroupsInUse.insert(group)
-            let directory = root.directory("kernel/iommu_groups".components).directory(String(group))
-            directory.directory("devices")
-            directory.attribute("type", mode: 0o644, show: { "DMA\n" })
-            directory.attribute("reserved_regions", mode: 0o444, show: {
-                "0x00000000fee00000 0x00000000feefffff msi\n"
-            })
+            lowestFreeGroup = group + 1
+            let directory = iommuGroups.directory(String(group)) { directory in
+                [directory.makeAttribute("type", mode: 0o644, show: { "DMA\n" }),
+                 directory.makeAttribute("reserved_regions", mode: 0o444, show: {
+                     "0x00000000fee00000 0x00000000feefffff msi\n"
+                 })]
+            }
+            directory.insert(directory.makeDirectory("devices"))
             return group
         }
     }
 
     public func joinIOMMUGroup(_ group: Int, path: String, name: String) {
         lock.withLock {
-            _ = root.directory("kernel/iommu_groups/\(group)/devices".components).symlink(name, to: path)
+            _ = iommuGroups.directory(String(group)).directory("devices").symlink(name, to: path)
         }
     }
 
     /// Leaves a group; a group left empty goes away and its number is free again.
     public func leaveIOMMUGroup(_ group: Int, name: String) {
         lock.withLock {
-            let groups = root.directory("kernel/iommu_groups".components)
-            guard let directory = groups.child(String(group)) as? Directory,
+            guard let directory = iommuGroups.child(String(group)) as? Directory,
                   let members = directory.child("devices") as? Directory else { return }
             members.remove(name)
             if members.list().isEmpty {
-                groups.remove(String(group))
+                iommuGroups.remove(String(group))
                 iommuGroupsInUse.remove(group)
+                lowestFreeGroup = min(lowestFreeGroup, group)
             }
         }
     }
@@ -195,26 +202,28 @@ public final class Host: @unchecked Sendable {
         sink.withLock { $0 = newSink }
     }
 
-    public func emit(_ event: UEvent) {
-        sink.withLock { $0 }?.emit(event)
+    /// Sends an event to the sink; without one, the event is not even built.
+    public func emit(_ event: @autoclosure () -> UEvent) {
+        sink.withLock { $0 }?.emit(event())
     }
 
     // MARK: Skeleton
 
-    private func buildSkeleton() {
+    /// The fixed directories; returns the ones the core adds to all the time.
+    private static func buildSkeleton(_ root: Directory)
+        -> (pciDevices: Directory, pciDrivers: Directory, iommuGroups: Directory) {
         let pci = root.directory("bus").directory("pci")
-        pci.directory("devices")
-        pci.directory("drivers")
+        let devices = pci.directory("devices")
+        let drivers = pci.directory("drivers")
         pci.directory("slots")
         pci.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" })
         pci.attribute("drivers_probe", mode: 0o200)
         pci.attribute("rescan", mode: 0o200)
         pci.attribute("resource_alignment", mode: 0o644, show: { "\n" })
         pci.attribute("uevent", mode: 0o200)
-        buildMdevBus()
         root.directory("devices")
         root.directory("class")
-        root.directory("kernel").directory("iommu_groups")
+        return (devices, drivers, root.directory("kernel").directory("iommu_groups"))
     }
 }
 

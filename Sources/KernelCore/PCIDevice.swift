@@ -9,6 +9,8 @@ public final class PCIDevice: @unchecked Sendable {
     public private(set) weak var host: Host?
     public let spec: DeviceSpec
     public let directory: Directory
+    /// The directory's path below `/sys` (the uevent DEVPATH), shared by every link to it.
+    public let devpath: String
     public let iommuGroup: Int
     public private(set) weak var physicalFunction: PCIDevice?
     public let isVirtualFunction: Bool
@@ -40,11 +42,13 @@ public final class PCIDevice: @unchecked Sendable {
         self.config = ConfigSpace(spec: spec, extended: true)
         self.sriov = spec.sriov.map { SRIOVState(capability: $0) }
         let reference = WeakReference<PCIDevice>()
-        self.directory = parentDirectory.makeDirectory(spec.address.description) { directory in
+        let directory = parentDirectory.makeDirectory(spec.address.description) { directory in
             guard let device = reference.value else { return [] }
             return device.standardAttributes(in: directory) + device.sriovAttributes(in: directory)
                 + device.driverAttributes(in: directory)
         }
+        self.directory = directory
+        self.devpath = directory.path
         reference.value = self
     }
 
