@@ -1,5 +1,4 @@
 import ArgumentParser
-import DriverCatalog
 import FuseServer
 import KernelCore
 #if canImport(Glibc)
@@ -11,6 +10,8 @@ struct Mount: ParsableCommand {
         abstract: "Mount a simulated /sys at MOUNTPOINT.",
         discussion: """
             MOUNTPOINT becomes the equivalent of /sys: MOUNTPOINT/bus/pci/devices/... \
+            A scenario with several hosts gives each its own /sys at MOUNTPOINT/<host>/. \
+            The whole scenario is checked before anything is mounted. \
             Without --foreground the command returns once the tree is served and leaves \
             the server running in the background; stop it with `fakesysfs unmount`.
 
@@ -18,9 +19,11 @@ struct Mount: ParsableCommand {
               fakesysfs mount /tmp/sys
               cat /tmp/sys/bus/pci/devices/0000:00:02.0/vendor
               fakesysfs unmount /tmp/sys
+              fakesysfs mount --scenario scenarios/driver-upgrade.yaml /tmp/fleet
+              ls /tmp/fleet/source/bus/pci/devices /tmp/fleet/target/bus/pci/devices
             """)
 
-    @Option(help: "A scenario file (YAML) describing the hosts; the embedded default host without it.")
+    @Option(help: "A scenario file (YAML) describing the hosts; without it, one host with one device per driver.")
     var scenario: String?
 
     @Flag(help: "Serve in the foreground until SIGINT or SIGTERM.")
@@ -49,10 +52,17 @@ struct Mount: ParsableCommand {
 
     private func serve(at target: String) throws {
         if let readyFD { Daemon.closeOnExec(readyFD) }
-        let host = try DriverCatalog.defaultHost(log: { Log.write($0) })
+        let loaded: Scenario
+        do {
+            loaded = try ScenarioSource.load(scenario) { Log.write($0) }
+        } catch {
+            if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
+            throw ValidationError("\(error)")
+        }
+        Log.write("\(scenario ?? "default scenario"): \(loaded.summary)")
         var options = FuseServer.Options()
         options.allowOther = allowOther
-        let server = FuseServer(root: host.root, options: options) { message in
+        let server = FuseServer(root: loaded.root, options: options) { message in
             Log.write(message)
         }
         do {
