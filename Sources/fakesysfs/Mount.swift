@@ -66,8 +66,11 @@ struct Mount: ParsableCommand {
             Log.write(message)
         }
         do {
-            try server.run(mountpoint: target) {
-                if let readyFD { Daemon.signalReady(readyFD) }
+            // The hosts own the devices whose directories the tree shows: keep them while serving.
+            try withExtendedLifetime(loaded) {
+                try server.run(mountpoint: target) {
+                    if let readyFD { Daemon.signalReady(readyFD) }
+                }
             }
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }

@@ -6,7 +6,8 @@ import Glibc
 /// The machines a scenario file describes, built and ready to serve.
 ///
 /// With one host, `root` is that host's `/sys`; with several, each host's
-/// `/sys` is the directory `root/<host name>/`.
+/// `/sys` is the directory `root/<host name>/`. The hosts own the devices
+/// the tree shows: keep the scenario alive as long as its tree is served.
 public struct Scenario: Sendable {
     public let root: Directory
     public let hosts: [Host]
