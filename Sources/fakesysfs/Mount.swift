@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverCatalog
 import FuseServer
 import KernelCore
 #if canImport(Glibc)
@@ -54,7 +55,7 @@ struct Mount: ParsableCommand {
         if let readyFD { Daemon.closeOnExec(readyFD) }
         let loaded: Scenario
         do {
-            loaded = try ScenarioSource.load(scenario) { Log.write($0) }
+            loaded = try DriverCatalog.loadScenario(scenario) { Log.write($0) }
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
             throw ValidationError("\(error)")

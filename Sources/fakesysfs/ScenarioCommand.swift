@@ -65,7 +65,7 @@ struct ScenarioCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let scenario = try ScenarioSource.load(file)
+                let scenario = try DriverCatalog.loadScenario(file)
                 print("\(file): ok: \(scenario.summary)")
             } catch {
                 // As compilers print it, so editors can jump to the line.

@@ -117,14 +117,6 @@ func names(_ root: Directory, _ path: String) -> [String] {
         #expect(text(scenario.root, "bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == "16\n")
     }
 
-    @Test func theDefaultScenarioNamesTheThreeDevices() throws {
-        let names = ["i915-gvt": TestGPUFactory.self, "nvme-vf": TestPFFactory.self, "qat-vf": TestPFFactory.self]
-            as [String: any DriverFactory.Type]
-        let scenario = try Scenario.load(yaml: Scenario.defaultYAML, file: "default", drivers: { names[$0] })
-        #expect(scenario.hosts.map(\.name) == ["default"])
-        #expect(scenario.hosts[0].devices.map(\.address.description) == ["0000:00:02.0", "0000:3b:00.0", "0000:f3:00.0"])
-    }
-
     @Test func aMissingFileIsNamed() {
         #expect(throws: ScenarioError(file: "/nonexistent/s.yaml", line: 0, reason: "cannot read: No such file or directory")) {
             try Scenario.load(contentsOf: "/nonexistent/s.yaml", drivers: TestDrivers.lookup)

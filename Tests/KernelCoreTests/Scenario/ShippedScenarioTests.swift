@@ -40,8 +40,7 @@ import Testing
     }
 
     @Test func theDefaultScenarioHasOneDeviceOfEachDriver() throws {
-        let scenario = try Scenario.load(yaml: Scenario.defaultYAML, file: "default",
-                                         drivers: { DriverCatalog.factory(named: $0) })
+        let scenario = try DriverCatalog.loadScenario(nil)
         #expect(scenario.hosts.map(\.name) == ["default"])
         #expect(scenario.hosts[0].devices.map { "\($0.address) \($0.kernelDriver ?? "-")" }
                 == ["0000:00:02.0 i915", "0000:3b:00.0 nvme", "0000:f3:00.0 4xxx"])
