@@ -230,7 +230,9 @@ extension FuseServer {
         switch handle.node {
         case let attribute as Attribute:
             handle.invalidate()
-            result = Result { () throws(Errno) in try attribute.write(bytes) }
+            // A concrete array: the generic copy inside Attribute.write walked the raw buffer byte by byte.
+            let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
+            result = Result { () throws(Errno) in try attribute.write(page) }
         case let binary as BinaryAttribute:
             result = Result { () throws(Errno) in try binary.write(offset: offset, bytes: Array(bytes)) }
         default:
@@ -285,7 +287,10 @@ extension FuseServer {
             var attributes = stat()
             attributes.st_ino = UInt(truncatingIfNeeded: entry.inode)
             attributes.st_mode = entry.mode
-            let needed = fuse_add_direntry(request, buffer + used, size - used, entry.name, &attributes, index + 1)
+            // withCString keeps short names on the stack; passing the String itself allocated a copy for each.
+            let needed = entry.name.withCString { name in
+                fuse_add_direntry(request, buffer + used, size - used, name, &attributes, index + 1)
+            }
             if needed > size - used { break }
             used += needed
             index += 1
