@@ -26,6 +26,8 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
 
     // Guarded by the host's lock.
     var state: State
+    /// The description last built for each exposed device ID, with the services it was built for.
+    private var described: [UInt16: (services: String, description: CompatibilityDescription)] = [:]
 
     init(configuration: QATCompatibility.Configuration, services: String, up: Bool, migration: Bool,
          scalableIOV: Bool, flavours: Set<InterfaceFlavour>) {
@@ -96,6 +98,15 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
                       subject: "\(mdev.parent.address) \(mdev.uuid)")
     }
 
+    /// What a function exposing `device` is now; rebuilt only when the services change,
+    /// as every read and write of the interfaces asks for it. Called with the host's lock held.
+    private func description(exposing device: UInt16) -> CompatibilityDescription {
+        if let cached = described[device], cached.services == state.services { return cached.description }
+        let description = QATCompatibility.describe(configuration, device: device, services: state.services)
+        described[device] = (state.services, description)
+        return description
+    }
+
     /// The interfaces of a function exposing `device`, judged with the
     /// services currently configured on its PF (`owner` or its PF).
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
@@ -104,8 +115,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
             guard self.migration else { return nil }
-            let services = host.lock.withLock { self.state.services }
-            return QATCompatibility.describe(self.configuration, device: device, services: services)
+            return host.lock.withLock { self.description(exposing: device) }
         }
         return interfaces.nodes(in: directory, for: location, subject: subject,
                                 log: { message in host?.log(message) }, describe: describe)

@@ -50,6 +50,21 @@ struct QATTests {
         #expect(qat.read(Self.vf1 + "/migration_version") == .success("qat-gen4-8086-4941-1.0.0-03c00020-0492-5\n"))
     }
 
+    @Test("the same migration_version attribute follows cfg_services, reading and judging")
+    func compatibilityFollowsServices() throws {
+        let qat = try DriverHost.qatHost()
+        let symAsym = "qat-gen4-8086-4940-1.0.0-0403b20f-071c-5"
+        let compression = "qat-gen4-8086-4940-1.0.0-03c00020-0492-5"
+        #expect(qat.read(Self.pf + "/migration_version") == .success(symAsym + "\n"))
+        #expect(qat.write(Self.pf + "/migration_version", symAsym) == .success(symAsym.utf8.count))
+        #expect(qat.write(Self.pf + "/sriov_numvfs", "0").error == nil)
+        #expect(qat.write(Self.pf + "/qat/state", "down").error == nil)
+        #expect(qat.write(Self.pf + "/qat/cfg_services", "dc").error == nil)
+        #expect(qat.read(Self.pf + "/migration_version") == .success(compression + "\n"))
+        #expect(qat.write(Self.pf + "/migration_version", symAsym).error == .invalidArgument)
+        #expect(qat.write(Self.pf + "/migration_version", compression + "\n") == .success(compression.utf8.count + 1))
+    }
+
     @Test("rp2srv shows the service of a ring pair from the ring layout")
     func ringPairs() throws {
         let qat = try DriverHost.qatHost()
