@@ -1,3 +1,4 @@
+import Synchronization
 import SystemPackage
 import SysfsTree
 
@@ -46,11 +47,13 @@ public struct CompatibilityInterfaces: Sendable {
             return description
         }
         if flavours.contains(.migrationVersion) {
+            let rendered = RenderedString(codec: codec)
             nodes.append(directory.makeAttribute(InterfaceFlavour.migrationVersion.attributeName, mode: 0o644,
-                show: { [codec] () throws(Errno) in codec.render(try supported()) + "\n" },
+                show: { () throws(Errno) in rendered.text(of: try supported()) + "\n" },
                 store: { [codec] input throws(Errno) in
                     let target = try supported()
-                    let verdict = MigrationVersionTest.judge(input, target: target, codec: codec)
+                    let verdict = MigrationVersionTest.judge(input, target: target, codec: codec,
+                                                             targetText: rendered.text(of: target))
                     if let reason = verdict.incompatibility {
                         log("\(subject): migration_version refused: \(reason)")
                         throw .invalidArgument
@@ -81,17 +84,38 @@ public struct CompatibilityInterfaces: Sendable {
 public enum MigrationVersionTest {
     /// The written bytes as C text without one trailing newline (`sysfs_streq`),
     /// parsed by the target's codec and judged by its description.
+    /// `targetText` is the target's own string when the caller has it at hand.
     public static func judge(_ input: StoreInput, target: CompatibilityDescription,
-                             codec: any MigrationVersionCodec) -> CompatibilityVerdict {
+                             codec: any MigrationVersionCodec, targetText: String? = nil) -> CompatibilityVerdict {
         var bytes = input.cString
         if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
         guard let text = String(validating: bytes, as: UTF8.self), text.allSatisfy(\.isASCII) else {
             return .incompatible(.format("not ASCII text"))
         }
+        // Every rule holds between equal values, so a target takes its own string;
+        // the most common write is decided without parsing.
+        if text == targetText ?? codec.render(target) { return .compatible }
         do throws(Incompatibility) {
             return codec.judge(try codec.parse(text), target: target)
         } catch {
             return .incompatible(error)
         }
+    }
+}
+
+/// A `migration_version` attribute's last rendering. A driver that keeps its
+/// description until its state changes hands back the same value, which
+/// compares equal at once, so the string is built once per change.
+final class RenderedString: Sendable {
+    private let codec: any MigrationVersionCodec
+    private let last = Mutex<(description: CompatibilityDescription, text: String)?>(nil)
+
+    init(codec: any MigrationVersionCodec) { self.codec = codec }
+
+    func text(of description: CompatibilityDescription) -> String {
+        if let cached = last.withLock({ $0 }), cached.description == description { return cached.text }
+        let text = codec.render(description)
+        last.withLock { $0 = (description, text) }
+        return text
     }
 }
