@@ -125,9 +125,11 @@ extension Host {
         mdev.parent.directory.path + "/mdev_supported_types/" + mdev.typeID
     }
 
-    /// `remove_store`: kstrtoul; 0 does nothing; otherwise the vendor driver may refuse (EBUSY).
+    /// `remove_store`: anything kstrtoul refuses (overflow included) is EINVAL;
+    /// 0 does nothing; otherwise the vendor driver may refuse (EBUSY).
     private func removeStore(_ input: StoreInput, mdev: MdevDevice) throws(Errno) {
-        guard try input.unsignedInteger() != 0 else { return }
+        guard let value = try? input.unsignedInteger() else { throw .invalidArgument }
+        guard value != 0 else { return }
         try lock.withLock { () throws(Errno) in
             guard mdevsByUUID[mdev.uuid] === mdev else { throw .noDevice }
             try mdev.parent.driver?.removeMdev(mdev)
