@@ -86,6 +86,12 @@ public final class Directory: Node, @unchecked Sendable {
         Attribute(name: name, parent: self, events: events, mode: mode, show: show, store: store)
     }
 
+    /// An attribute whose `show` gives bytes, for values the kernel keeps verbatim.
+    public func makeAttribute(_ name: String, mode: UInt16,
+                              showBytes: @escaping Attribute.ShowBytes, store: Attribute.Store? = nil) -> Attribute {
+        Attribute(name: name, parent: self, events: events, mode: mode, showBytes: showBytes, store: store)
+    }
+
     public func makeBinaryAttribute(_ name: String, mode: UInt16, size: Int,
                                     read: BinaryAttribute.Read? = nil,
                                     write: BinaryAttribute.Write? = nil) -> BinaryAttribute {
