@@ -111,14 +111,17 @@ public final class Host: @unchecked Sendable {
         }
     }
 
-    /// `bind_store`: the named device, if unbound, is bound; otherwise ENODEV (EBUSY if bound elsewhere).
+    /// `bind_store`: ENODEV unless the named device exists and the driver
+    /// matches it (its ID table, or `driver_override` when set); EBUSY if bound.
     private func bindStore(_ input: StoreInput, driver: String) throws(Errno) {
         try lock.withLock { () throws(Errno) in
-            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }) else {
+            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
+                  device.matches(driver: driver) else {
                 throw .noDevice
             }
             guard device.kernelDriver == nil else { throw .resourceBusy }
             bind(device, to: driver)
+            device.enableCount += 1
             emit(UEvent(action: .bind, devpath: device.directory.path, subsystem: "pci",
                         properties: device.ueventProperties))
         }
@@ -130,6 +133,7 @@ public final class Host: @unchecked Sendable {
             guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
                   device.kernelDriver == driver else { throw .noDevice }
             unbind(device, from: driver)
+            device.enableCount = max(0, device.enableCount - 1)
             emit(UEvent(action: .unbind, devpath: device.directory.path, subsystem: "pci",
                         properties: device.ueventProperties))
         }
