@@ -107,8 +107,9 @@ extension Host {
         directory.insert(directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(mdev.iommuGroup)"))
         directory.insert(directory.makeSymlink("subsystem", to: "/bus/mdev"))
         directory.insert(directory.makeSymlink("driver", to: "/bus/mdev/drivers/vfio_mdev"))
-        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: {
-            mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
+        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: { [weak mdev] () throws(Errno) in
+            guard let mdev else { throw .noDevice }
+            return mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
         }))
         for node in driver.attributes(ofMdev: mdev, in: directory) { directory.insert(node) }
         mdev.parent.directory.insert(directory)

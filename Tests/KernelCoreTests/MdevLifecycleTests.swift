@@ -121,3 +121,18 @@ import Testing
         #expect(remove?.isRemoved == true)
     }
 }
+
+/// A removed mdev must not stay alive through its own directory (server memory would grow with churn).
+@Suite struct MdevLifetimeTests {
+    @Test func removedMdevIsReleased() throws {
+        let test = TestHost()
+        let uuid = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+        test.write("devices/pci0000:00/0000:00:02.0/mdev_supported_types/pool-small/create", uuid)
+        weak let mdev = test.host.mdevs.first
+        weak let directory = mdev?.directory
+        #expect(mdev != nil && directory != nil)
+        #expect(test.write("bus/mdev/devices/\(uuid)/remove", "1") == .success(1))
+        #expect(mdev == nil)
+        #expect(directory == nil)
+    }
+}
