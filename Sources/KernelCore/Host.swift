@@ -70,6 +70,8 @@ public final class Host: @unchecked Sendable {
             if device.sriov?.numVFs ?? 0 > 0 { try? disableVFs(on: device) }
             for mdev in mdevsByUUID.values where mdev.parent === device { forceRemove(mdev) }
             if let driver = device.kernelDriver { unbind(device, from: driver) }
+            // As iommu_group_remove_device: the device's link first, so it never dangles.
+            device.directory.remove("iommu_group")
             leaveIOMMUGroup(device.iommuGroup, name: device.address.description)
             root.directory("bus/pci/devices".components).remove(device.address.description)
             device.directory.parent?.remove(device.directory.name)

@@ -150,6 +150,7 @@ extension Host {
         (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?.remove(uuid)
         (root.descendant("bus/mdev/drivers/vfio_mdev") as? Directory)?.remove(uuid)
         (root.descendant("bus/mdev/devices") as? Directory)?.remove(uuid)
+        mdev.directory?.remove("iommu_group")
         leaveIOMMUGroup(mdev.iommuGroup, name: uuid)
         mdev.parent.directory.remove(uuid)
         mdevsByUUID[mdev.uuid] = nil

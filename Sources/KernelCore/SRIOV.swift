@@ -88,14 +88,16 @@ extension Host {
         }
     }
 
-    /// Removes every VF of `pf`, last first, as `sriov_disable` does.
+    /// Removes every VF of `pf`, last first, as `sriov_disable` does; each
+    /// `virtfn<N>` link goes before its VF (`pci_iov_remove_virtfn`), so no
+    /// reader ever finds it dangling.
     func disableVFs(on pf: PCIDevice) throws(Errno) {
         lock.withLock {
             let functions = pf.sriov?.virtualFunctions ?? []
-            for vf in functions.reversed() {
+            for (index, vf) in functions.enumerated().reversed() {
+                pf.directory.remove("virtfn\(index)")
                 removeDevice(vf)
             }
-            for index in functions.indices { pf.directory.remove("virtfn\(index)") }
             pf.sriov?.virtualFunctions = []
             pf.sriov?.numVFs = 0
             pf.config.setNumVFs(0)
