@@ -1,4 +1,3 @@
-import Synchronization
 import SysfsTree
 
 /// The nodes the kernel currently holds references to, by inode number, with
@@ -10,11 +9,11 @@ final class InodeTable: Sendable {
         var lookups: UInt64
     }
 
-    private let entries: Mutex<[UInt64: Entry]>
+    private let entries: Locked<[UInt64: Entry]>
     static let rootInode: UInt64 = 1
 
     init(root: Directory) {
-        entries = Mutex([InodeTable.rootInode: Entry(node: root, lookups: 1)])
+        entries = Locked([InodeTable.rootInode: Entry(node: root, lookups: 1)])
     }
 
     func node(_ inode: UInt64) -> Node? {

@@ -1,11 +1,10 @@
-import Synchronization
 import SysfsTree
 
 /// A function's configuration space as `config` serves it: a type-0 header
 /// carrying the same IDs as the text attributes, a PCI Express capability,
 /// and on a PF the SR-IOV extended capability whose NumVFs follows `sriov_numvfs`.
 public final class ConfigSpace: Sendable {
-    private let bytes: Mutex<[UInt8]>
+    private let bytes: Locked<[UInt8]>
     public let size: Int
 
     static let sriovCapability = 0x100
@@ -68,7 +67,7 @@ public final class ConfigSpace: Sendable {
             put32(cap + 0x1c, 0x0000_0553)
             put32(cap + 0x20, 0x0000_0001)
         }
-        bytes = Mutex(data)
+        bytes = Locked(data)
     }
 
     func read(offset: Int, count: Int) -> [UInt8] {

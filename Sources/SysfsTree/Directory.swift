@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A kernfs directory. Children may be built lazily: `populate` runs once, on
 /// first use, so a fleet of hosts costs memory only where it is looked at.
@@ -9,7 +8,7 @@ public final class Directory: Node, @unchecked Sendable {
         var populated = false
     }
 
-    private let children = Mutex(Children())
+    private let children = Locked(Children())
     private let populate: (@Sendable (Directory) -> [Node])?
     /// True for a directory that stands for `/sys`: paths and symlinks below it are relative to it.
     public let isSysfsRoot: Bool
