@@ -1,4 +1,3 @@
-import Synchronization
 import SysfsTree
 
 /// One simulated machine: its `/sys` tree and the kernel core that keeps the
@@ -14,7 +13,8 @@ public final class Host: @unchecked Sendable {
     /// Where the core explains refusals, as the kernel's log would.
     public let log: @Sendable (String) -> Void
 
-    private let sink = Mutex<(any UEventSink)?>(nil)
+    private let sink = Locked<(any UEventSink)?>(nil)
+    let stateObserver = Locked<(@Sendable (PersistentState) -> Void)?>(nil)
     // Guarded by `lock`.
     private var devicesByAddress: [PCIAddress: PCIDevice] = [:]
     private var iommuGroupsInUse = Set<Int>()

@@ -92,6 +92,7 @@ extension Host {
             }
             mdevsByUUID[uuid] = mdev
             attach(mdev, driver: driver)
+            noteStateChange()
         }
     }
 
@@ -135,6 +136,7 @@ extension Host {
             guard mdevsByUUID[mdev.uuid] === mdev else { throw .noDevice }
             try mdev.parent.driver?.removeMdev(mdev)
             detach(mdev)
+            noteStateChange()
         }
     }
 

@@ -31,7 +31,10 @@ extension PCIDevice {
                                     },
                                     store: { [weak self] input throws(Errno) in
                                         let value = try input.boolean()
-                                        try self?.locked { _ in self?.sriov?.autoprobe = value }
+                                        try self?.locked { host in
+                                            self?.sriov?.autoprobe = value
+                                            host.noteStateChange()
+                                        }
                                     }),
         ]
     }
@@ -51,6 +54,7 @@ extension PCIDevice {
             guard kernelDriver != nil else { throw .noSuchFileOrDirectory }
             if count == 0 {
                 try host.disableVFs(on: self)
+                host.noteStateChange()
                 return
             }
             guard state.numVFs == 0 else {
@@ -58,6 +62,7 @@ extension PCIDevice {
                 throw .resourceBusy
             }
             try host.enableVFs(count, on: self)
+            host.noteStateChange()
         }
     }
 }
