@@ -29,6 +29,9 @@ struct Mount: ParsableCommand {
     @Flag(help: "Let users other than the mounting one in (with the kernel checking modes).")
     var allowOther = false
 
+    @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next mount with the same FILE.", valueName: "FILE"))
+    var state: String?
+
     @Option(help: "Where the background server writes its log.")
     var log: String?
 
@@ -50,6 +53,12 @@ struct Mount: ParsableCommand {
     private func serve(at target: String) throws {
         if let readyFD { Daemon.closeOnExec(readyFD) }
         let host = try DriverCatalog.defaultHost(log: { Log.write($0) })
+        do throws(StateFile.Failure) {
+            if let state { try StateFile(path: state).attach(to: host) }
+        } catch {
+            if let readyFD { Daemon.signalFailure(readyFD, error.description) }
+            throw CommandFailure(error.description)
+        }
         var options = FuseServer.Options()
         options.allowOther = allowOther
         let server = FuseServer(root: host.root, options: options) { message in
