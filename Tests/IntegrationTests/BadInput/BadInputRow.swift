@@ -12,6 +12,8 @@ struct BadInputRow: Sendable {
     let kernel: Result<Int, Errno>
     /// What the attribute shows after an accepted write, when it can be read.
     let shows: [UInt8]?
+    /// False for an accepted write that changes nothing, which the table's restore must not undo.
+    var changesState = true
 
     init(_ input: [UInt8], label: String? = nil, _ kernel: Result<Int, Errno>, shows: String? = nil) {
         self.input = input
@@ -46,6 +48,13 @@ struct BadInputRow: Sendable {
 
     static func accepted(_ bytes: [UInt8], shows: String? = nil) -> BadInputRow {
         BadInputRow(bytes, .success(bytes.count), shows: shows)
+    }
+
+    /// An accepted write that leaves the state as it was (e.g. `0` to `remove`).
+    static func unchanged(_ text: String) -> BadInputRow {
+        var row = BadInputRow(text, .success(text.utf8.count))
+        row.changesState = false
+        return row
     }
 
     static func refused(_ text: String, _ errno: Errno) -> BadInputRow {
