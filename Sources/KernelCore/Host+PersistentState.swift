@@ -38,8 +38,9 @@ extension Host {
     }
 
     /// Puts `state` back through the stores a user would write: each PF's
-    /// autoprobe and VF count, then driver settings, then the mdevs. Returns
-    /// one line per item that could not be restored.
+    /// autoprobe, the settings of functions that exist from the start, the VF
+    /// counts, the settings of VFs, then the mdevs. Returns one line per item
+    /// that could not be restored.
     public func restore(_ state: PersistentState) -> [String] {
         var problems: [String] = []
         func write(_ path: String, _ text: String) {
@@ -56,18 +57,10 @@ extension Host {
         guard state.version == PersistentState().version else {
             return ["state version \(state.version), this fakesysfs keeps version \(PersistentState().version)"]
         }
-        for function in state.physicalFunctions {
-            guard let address = PCIAddress(function.address), let pf = device(address) else {
-                problems.append("\(function.address): no such device")
-                continue
-            }
-            write(pf.directory.path + "/sriov_drivers_autoprobe", function.driversAutoprobe ? "1" : "0")
-            if function.numVFs > 0 { write(pf.directory.path + "/sriov_numvfs", String(function.numVFs)) }
-        }
-        for entry in state.driverSettings {
+        func restoreSettings(_ entry: PersistentState.DriverSettings) {
             guard let address = PCIAddress(entry.address), let device = device(address), let driver = device.driver else {
                 problems.append("\(entry.address): no such device with a driver")
-                continue
+                return
             }
             do throws(Errno) {
                 try driver.restoreSettings(entry.settings, of: device)
@@ -75,6 +68,21 @@ extension Host {
                 problems.append("\(entry.address) settings \(entry.settings): \(error)")
             }
         }
+        var pfs: [(PCIDevice, PersistentState.PhysicalFunction)] = []
+        for function in state.physicalFunctions {
+            guard let address = PCIAddress(function.address), let pf = device(address) else {
+                problems.append("\(function.address): no such device")
+                continue
+            }
+            write(pf.directory.path + "/sriov_drivers_autoprobe", function.driversAutoprobe ? "1" : "0")
+            pfs.append((pf, function))
+        }
+        let existing = Set(devices.map(\.address.description))
+        for entry in state.driverSettings where existing.contains(entry.address) { restoreSettings(entry) }
+        for (pf, function) in pfs where function.numVFs > 0 {
+            write(pf.directory.path + "/sriov_numvfs", String(function.numVFs))
+        }
+        for entry in state.driverSettings where !existing.contains(entry.address) { restoreSettings(entry) }
         for mdev in state.mdevs {
             guard let address = PCIAddress(mdev.parent), let parent = device(address) else {
                 problems.append("\(mdev.uuid): parent \(mdev.parent) does not exist")

@@ -1,3 +1,4 @@
+import DriverCatalog
 import Synchronization
 import SystemPackage
 import SysfsTree
@@ -71,5 +72,54 @@ import Testing
         let fresh = TestHost()
         #expect(fresh.host.restore(state) == [])
         #expect(fresh.driver.restored == [["profile": "fast"], ["profile": "fast"]])
+    }
+}
+
+/// The default host's drivers keep what users change at run time.
+@Suite struct DriverPersistentStateTests {
+    let nvme = "bus/pci/devices/0000:3b:00.0"
+    let qat = "bus/pci/devices/0000:f3:00.0"
+    let url = "nvme+tcp://10.0.0.9:4420/nqn.2014-08.org.example:restored"
+
+    private func write(_ host: Host, _ path: String, _ text: String) throws {
+        let attribute = try #require(host.root.resolve(path) as? Attribute, "\(path)")
+        _ = try attribute.write(Array(text.utf8))
+    }
+
+    private func read(_ host: Host, _ path: String) throws -> String {
+        let attribute = try #require(host.root.resolve(path) as? Attribute, "\(path)")
+        return String(decoding: try attribute.read(), as: UTF8.self)
+    }
+
+    @Test func remoteURLAndQATServicesComeBack() throws {
+        let original = try DriverCatalog.defaultHost()
+        let reports = Locked(0)
+        original.observeState { _ in reports.withLock { $0 += 1 } }
+        try write(original, nvme + "/sriov_numvfs", "2")
+        try write(original, "bus/pci/devices/0000:3b:00.2/remote_url", url)
+        try write(original, qat + "/qat/state", "down")
+        try write(original, qat + "/qat/cfg_services", "dc")
+        try write(original, qat + "/qat/state", "up")
+        try write(original, qat + "/sriov_numvfs", "1")
+        #expect(reports.withLock { $0 } == 6)
+        let state = original.persistentState()
+        #expect(state.driverSettings.contains(.init(address: "0000:3b:00.2", settings: ["remote_url": url])))
+        #expect(state.driverSettings.contains(.init(address: "0000:f3:00.0", settings: ["state": "up", "cfg_services": "dc"])))
+
+        let restored = try DriverCatalog.defaultHost()
+        #expect(restored.restore(state) == [])
+        #expect(try read(restored, "bus/pci/devices/0000:3b:00.2/remote_url") == url + "\n")
+        #expect(try read(restored, "bus/pci/devices/0000:3b:00.1/remote_url")
+                == read(original, "bus/pci/devices/0000:3b:00.1/remote_url"))
+        #expect(try read(restored, qat + "/qat/cfg_services") == "dc\n")
+        #expect(try read(restored, qat + "/qat/state") == "up\n")
+        #expect(try read(restored, qat + "/migration_version") == read(original, qat + "/migration_version"))
+        #expect(restored.persistentState() == state)
+    }
+
+    @Test func aBadSavedSettingIsReported() throws {
+        let host = try DriverCatalog.defaultHost()
+        let state = PersistentState(driverSettings: [.init(address: "0000:f3:00.0", settings: ["cfg_services": "everything"])])
+        #expect(host.restore(state) == ["0000:f3:00.0 settings [\"cfg_services\": \"everything\"]: Invalid argument"])
     }
 }
