@@ -12,6 +12,7 @@ let package = Package(
         // For the fuzzing package in Fuzz/, which depends on this one by path.
         .library(name: "SysfsTree", targets: ["SysfsTree"]),
         .library(name: "KernelCore", targets: ["KernelCore"]),
+        .library(name: "DriverCatalog", targets: ["DriverCatalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -4,7 +4,7 @@ import PackageDescription
 /// libFuzzer targets over the parsers and stores of the main package. Not part
 /// of the main package's build: each target's entry point comes from libFuzzer,
 /// so they link only with `-sanitize=fuzzer` (see scripts/fuzz).
-let targets = ["FuzzKernelParsing", "FuzzMdevUUID", "FuzzStores"]
+let targets = ["FuzzKernelParsing", "FuzzMdevUUID", "FuzzStores", "FuzzCompatibility"]
 
 let package = Package(
     name: "fakesysfs-fuzz",
@@ -17,6 +17,7 @@ let package = Package(
             "FuzzSupport",
             .product(name: "SysfsTree", package: "fakesysfs"),
             .product(name: "KernelCore", package: "fakesysfs"),
+            .product(name: "DriverCatalog", package: "fakesysfs"),
         ], path: "Targets/" + name)
     },
     swiftLanguageModes: [.v6]
