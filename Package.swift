@@ -9,6 +9,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fakesysfs", targets: ["fakesysfs"]),
+        // For the fuzzing package in Fuzz/, which depends on this one by path.
+        .library(name: "SysfsTree", targets: ["SysfsTree"]),
+        .library(name: "KernelCore", targets: ["KernelCore"]),
+        .library(name: "DriverCatalog", targets: ["DriverCatalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

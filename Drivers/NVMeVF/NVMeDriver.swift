@@ -25,6 +25,12 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
         urls = [:]
     }
 
+    /// The URL written to `address` at run time, if any (call with the host's lock held).
+    func changedURL(of address: PCIAddress) -> String? { urls[address] }
+
+    /// Sets `address`'s URL (call with the host's lock held).
+    func setURL(_ url: String, of address: PCIAddress) { urls[address] = url }
+
     func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] {
         let address = vf.address
         let identity = vf.identity
@@ -42,7 +48,10 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
                     log("\(address): remote_url refused: \(problem)")
                     throw .invalidArgument
                 }
-                host.lock.withLock { self.urls[address] = url }
+                host.lock.withLock {
+                    self.urls[address] = url
+                    host.noteStateChange()
+                }
             })
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }

@@ -27,6 +27,7 @@ extension QATDriver {
                         }
                         return ""
                     }
+                    host?.noteStateChange()
                 }),
             qat.makeAttribute("cfg_services", mode: 0o644,
                 show: { () throws(Errno) in try locked { state in state.services + "\n" } },
@@ -42,6 +43,7 @@ extension QATDriver {
                         state.services = services
                         return ""
                     }
+                    host?.noteStateChange()
                 }),
             qat.makeAttribute("num_rps", mode: 0o444) { "\(QATModel.ringPairs)\n" },
             qat.makeAttribute("rp2srv", mode: 0o644,

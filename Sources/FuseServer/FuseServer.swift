@@ -79,16 +79,51 @@ public final class FuseServer: @unchecked Sendable {
         log("unmounting \(mountpoint)")
     }
 
-    /// Tells the kernel to drop cached names that this thread's changes made stale.
-    func flushChanges() {
-        guard let session else { return }
+    /// Tells the kernel about the names this thread's changes made stale.
+    /// A node that went away is reported deleted, with whatever the kernel
+    /// knows below it first, so the kernel drops those inodes and forgets them
+    /// at once; an inode that is merely invalidated stays cached (and pinned
+    /// in `inodes`) until memory pressure. Deletions that would take the lock
+    /// of `written` (the file whose write is being served) are returned for
+    /// `deleteNames` to report after the reply, as waiting for that lock
+    /// before replying would deadlock.
+    @discardableResult
+    func flushChanges(writing written: Node? = nil) -> [InodeTable.Name] {
+        guard let session else { return [] }
+        var deferred: [InodeTable.Name] = []
         root.changes.drain { change in
             guard inodes.isKnown(change.parent) else { return }
-            var name = change.name
-            name.withUTF8 { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { chars in
-                    _ = fuse_lowlevel_notify_inval_entry(session, change.parent, chars.baseAddress, chars.count)
+            if let child = change.child, inodes.isKnown(child) {
+                let names = inodes.namesToDelete(child, name: change.name, in: change.parent)
+                if let written, names.contains(where: { $0.child == written.id }) {
+                    deferred += names
+                } else {
+                    deleteNames(names)
                 }
+                return
+            }
+            notify(session, parent: change.parent, child: nil, name: change.name)
+        }
+        return deferred
+    }
+
+    /// Reports names deleted, children before their directory; a name the
+    /// kernel cannot delete (a directory still in use) is invalidated instead.
+    func deleteNames(_ names: [InodeTable.Name]) {
+        guard let session else { return }
+        for name in names {
+            notify(session, parent: name.parent, child: name.child, name: name.name)
+        }
+    }
+
+    private func notify(_ session: OpaquePointer, parent: UInt64, child: UInt64?, name: String) {
+        var name = name
+        name.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let child, fuse_lowlevel_notify_delete(session, parent, child, chars.baseAddress, chars.count) == 0 {
+                    return
+                }
+                _ = fuse_lowlevel_notify_inval_entry(session, parent, chars.baseAddress, chars.count)
             }
         }
     }

@@ -1,45 +1,90 @@
-import Synchronization
 import SysfsTree
 
 /// The nodes the kernel currently holds references to, by inode number, with
-/// their lookup counts (FUSE's `nlookup`). A node's inode number is its
-/// never-reused `id`, so an entry is dropped when the kernel forgets it.
+/// their lookup counts (FUSE's `nlookup`), and which of them the kernel
+/// knows below which directory. A node's inode number is its never-reused
+/// `id`, so an entry is dropped when the kernel forgets it.
 final class InodeTable: Sendable {
     private struct Entry {
         let node: Node
+        let parent: UInt64?
         var lookups: UInt64
     }
 
-    private let entries: Mutex<[UInt64: Entry]>
+    private struct Table {
+        var entries: [UInt64: Entry]
+        var children: [UInt64: Set<UInt64>] = [:]
+    }
+
+    /// A name the kernel may still have cached: `name` in directory `parent` is inode `child`.
+    struct Name: Equatable {
+        let parent: UInt64
+        let child: UInt64
+        let name: String
+    }
+
+    private let table: Locked<Table>
     static let rootInode: UInt64 = 1
 
     init(root: Directory) {
-        entries = Mutex([InodeTable.rootInode: Entry(node: root, lookups: 1)])
+        table = Locked(Table(entries: [InodeTable.rootInode: Entry(node: root, parent: nil, lookups: 1)]))
     }
 
     func node(_ inode: UInt64) -> Node? {
-        entries.withLock { $0[inode]?.node }
+        table.withLock { $0.entries[inode]?.node }
     }
 
     func isKnown(_ inode: UInt64) -> Bool {
-        entries.withLock { $0[inode] != nil }
+        table.withLock { $0.entries[inode] != nil }
     }
 
     /// Records one more kernel reference, as a successful lookup reply makes.
     func remember(_ node: Node) {
-        entries.withLock { table in
-            table[node.id, default: Entry(node: node, lookups: 0)].lookups &+= 1
+        table.withLock { table in
+            if table.entries[node.id] == nil {
+                let parent = node.parent?.id
+                table.entries[node.id] = Entry(node: node, parent: parent, lookups: 0)
+                if let parent { table.children[parent, default: []].insert(node.id) }
+            }
+            table.entries[node.id]?.lookups &+= 1
         }
     }
 
     func forget(_ inode: UInt64, lookups: UInt64) {
         guard inode != InodeTable.rootInode else { return }
-        entries.withLock { table in
-            guard var entry = table[inode] else { return }
+        table.withLock { table in
+            guard var entry = table.entries[inode] else { return }
             entry.lookups = entry.lookups > lookups ? entry.lookups - lookups : 0
-            table[inode] = entry.lookups == 0 ? nil : entry
+            guard entry.lookups == 0 else {
+                table.entries[inode] = entry
+                return
+            }
+            table.entries[inode] = nil
+            if let parent = entry.parent {
+                table.children[parent]?.remove(inode)
+                if table.children[parent]?.isEmpty == true { table.children[parent] = nil }
+            }
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    /// The names the kernel knows below `inode`, deepest first, ending with
+    /// `inode` itself as `name` in `parent`: the order in which to report them deleted.
+    func namesToDelete(_ inode: UInt64, name: String, in parent: UInt64) -> [Name] {
+        table.withLock { table in
+            var names: [Name] = []
+            func visit(_ inode: UInt64, name: String, parent: UInt64, depth: Int) {
+                if depth < 64 {
+                    for child in table.children[inode] ?? [] {
+                        guard let entry = table.entries[child] else { continue }
+                        visit(child, name: entry.node.name, parent: inode, depth: depth + 1)
+                    }
+                }
+                names.append(Name(parent: parent, child: inode, name: name))
+            }
+            visit(inode, name: name, parent: parent, depth: 0)
+            return names
+        }
+    }
+
+    var count: Int { table.withLock { $0.entries.count } }
 }

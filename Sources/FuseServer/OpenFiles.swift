@@ -1,11 +1,10 @@
-import Synchronization
 import SysfsTree
 
 /// State kept for one open(2) of an attribute: the last `show` result, which
 /// reads past offset 0 are served from, as sysfs's seq_file does.
 final class OpenAttribute: Sendable {
     let node: Node
-    private let buffer = Mutex<[UInt8]?>(nil)
+    private let buffer = Locked<[UInt8]?>(nil)
 
     init(node: Node) { self.node = node }
 

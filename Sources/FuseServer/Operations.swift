@@ -238,7 +238,7 @@ extension FuseServer {
         default:
             result = .failure(.isDirectory)
         }
-        flushChanges()
+        let deferred = flushChanges(writing: handle.node)
         switch result {
         case .success(let count):
             fuse_reply_write(request, count)
@@ -246,6 +246,7 @@ extension FuseServer {
             log("write \(handle.node.path) (\(size) bytes): \(error)")
             fuse_reply_err(request, error.rawValue)
         }
+        deleteNames(deferred)
     }
 
     // MARK: Directories

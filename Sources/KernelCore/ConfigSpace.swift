@@ -1,4 +1,3 @@
-import Synchronization
 import SysfsTree
 
 /// A function's configuration space as `config` serves it: a type-0 header
@@ -8,7 +7,7 @@ import SysfsTree
 /// The bytes are built on first use: a fleet of devices nobody reads costs no 4 KiB each.
 public final class ConfigSpace: Sendable {
     private let spec: DeviceSpec
-    private let bytes = Mutex<[UInt8]?>(nil)
+    private let bytes = Locked<[UInt8]?>(nil)
     public let size: Int
 
     static let sriovCapability = 0x100

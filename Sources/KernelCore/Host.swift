@@ -1,4 +1,3 @@
-import Synchronization
 import SysfsTree
 
 /// One simulated machine: its `/sys` tree and the kernel core that keeps the
@@ -14,7 +13,8 @@ public final class Host: @unchecked Sendable {
     /// Where the core explains refusals, as the kernel's log would.
     public let log: @Sendable (String) -> Void
 
-    private let sink = Mutex<(any UEventSink)?>(nil)
+    private let sink = Locked<(any UEventSink)?>(nil)
+    let stateObserver = Locked<(@Sendable (PersistentState) -> Void)?>(nil)
     private let pciDevices: Directory
     private let pciDrivers: Directory
     private let iommuGroups: Directory
@@ -76,6 +76,8 @@ public final class Host: @unchecked Sendable {
             if device.sriov?.numVFs ?? 0 > 0 { try? disableVFs(on: device) }
             for mdev in mdevsByUUID.values where mdev.parent === device { forceRemove(mdev) }
             if let driver = device.kernelDriver { unbind(device, from: driver) }
+            // As iommu_group_remove_device: the device's link first, so it never dangles.
+            device.directory.remove("iommu_group")
             leaveIOMMUGroup(device.iommuGroup, name: device.address.description)
             pciDevices.remove(device.address.description)
             device.directory.parent?.remove(device.directory.name)
@@ -117,14 +119,17 @@ public final class Host: @unchecked Sendable {
         }
     }
 
-    /// `bind_store`: the named device, if unbound, is bound; otherwise ENODEV (EBUSY if bound elsewhere).
+    /// `bind_store`: ENODEV unless the named device exists and the driver
+    /// matches it (its ID table, or `driver_override` when set); EBUSY if bound.
     private func bindStore(_ input: StoreInput, driver: String) throws(Errno) {
         try lock.withLock { () throws(Errno) in
-            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }) else {
+            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
+                  device.matches(driver: driver) else {
                 throw .noDevice
             }
             guard device.kernelDriver == nil else { throw .resourceBusy }
             bind(device, to: driver)
+            device.enableCount += 1
             emit(UEvent(action: .bind, devpath: device.directory.path, subsystem: "pci",
                         properties: device.ueventProperties))
         }
@@ -136,6 +141,7 @@ public final class Host: @unchecked Sendable {
             guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
                   device.kernelDriver == driver else { throw .noDevice }
             unbind(device, from: driver)
+            device.enableCount = max(0, device.enableCount - 1)
             emit(UEvent(action: .unbind, devpath: device.directory.path, subsystem: "pci",
                         properties: device.ueventProperties))
         }

@@ -92,6 +92,7 @@ extension Host {
             }
             mdevsByUUID[uuid] = mdev
             attach(mdev, driver: driver)
+            noteStateChange()
         }
     }
 
@@ -107,8 +108,9 @@ extension Host {
         directory.insert(directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(mdev.iommuGroup)"))
         directory.insert(directory.makeSymlink("subsystem", to: "/bus/mdev"))
         directory.insert(directory.makeSymlink("driver", to: "/bus/mdev/drivers/vfio_mdev"))
-        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: {
-            mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
+        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: { [weak mdev] () throws(Errno) in
+            guard let mdev else { throw .noDevice }
+            return mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
         }))
         for node in driver.attributes(ofMdev: mdev, in: directory) { directory.insert(node) }
         mdev.parent.directory.insert(directory)
@@ -125,13 +127,16 @@ extension Host {
         mdev.parent.directory.path + "/mdev_supported_types/" + mdev.typeID
     }
 
-    /// `remove_store`: kstrtoul; 0 does nothing; otherwise the vendor driver may refuse (EBUSY).
+    /// `remove_store`: anything kstrtoul refuses (overflow included) is EINVAL;
+    /// 0 does nothing; otherwise the vendor driver may refuse (EBUSY).
     private func removeStore(_ input: StoreInput, mdev: MdevDevice) throws(Errno) {
-        guard try input.unsignedInteger() != 0 else { return }
+        guard let value = try? input.unsignedInteger() else { throw .invalidArgument }
+        guard value != 0 else { return }
         try lock.withLock { () throws(Errno) in
             guard mdevsByUUID[mdev.uuid] === mdev else { throw .noDevice }
             try mdev.parent.driver?.removeMdev(mdev)
             detach(mdev)
+            noteStateChange()
         }
     }
 
@@ -147,6 +152,7 @@ extension Host {
         (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?.remove(uuid)
         (root.descendant("bus/mdev/drivers/vfio_mdev") as? Directory)?.remove(uuid)
         (root.descendant("bus/mdev/devices") as? Directory)?.remove(uuid)
+        mdev.directory?.remove("iommu_group")
         leaveIOMMUGroup(mdev.iommuGroup, name: uuid)
         mdev.parent.directory.remove(uuid)
         mdevsByUUID[mdev.uuid] = nil

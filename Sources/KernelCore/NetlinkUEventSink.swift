@@ -1,3 +1,4 @@
+import SysfsTree
 import Synchronization
 import SystemPackage
 #if canImport(Glibc)
@@ -43,7 +44,7 @@ public final class NetlinkUEventSink: UEventSink, @unchecked Sendable {
     private let fd: Int32
     private let log: @Sendable (String) -> Void
     /// The last SEQNUM sent; held while sending, so listeners see them in order.
-    private let sequence = Mutex<UInt64>(0)
+    private let sequence = Locked<UInt64>(0)
 
     /// Opens the socket in the calling thread's network namespace, which must
     /// differ from `origin` (the namespace the caller was in before it

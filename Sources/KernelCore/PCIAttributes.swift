@@ -34,10 +34,12 @@ extension PCIDevice {
                                     show: { [weak self] () throws(Errno) in try self?.enableText() ?? "0\n" },
                                     store: { [weak self] input throws(Errno) in try self?.storeEnable(input) }),
             directory.makeAttribute("driver_override", mode: 0o644,
-                                    show: { [weak self] () throws(Errno) in try self?.driverOverrideText() ?? "(null)\n" },
+                                    showBytes: { [weak self] () throws(Errno) in
+                                        try self?.driverOverrideText() ?? Array("(null)\n".utf8)
+                                    },
                                     store: { [weak self] input throws(Errno) in try self?.storeDriverOverride(input) }),
             directory.makeAttribute("reset", mode: 0o200, store: { input throws(Errno) in
-                guard try input.unsignedInteger() == 1 else { throw .invalidArgument }
+                guard (try? input.boolean()) == true else { throw .invalidArgument }
             }),
             directory.makeAttribute("uevent", mode: 0o644,
                                     show: { [weak self] () throws(Errno) in try self?.ueventText() ?? "" },
@@ -53,7 +55,7 @@ extension PCIDevice {
                 try self?.storeRemove(input)
             }))
             nodes.append(directory.makeAttribute("rescan", mode: 0o200, store: { input throws(Errno) in
-                _ = try input.unsignedInteger()
+                guard (try? input.boolean()) != nil else { throw .invalidArgument }
             }))
         }
         if id.isVGA {
@@ -100,9 +102,10 @@ extension PCIDevice {
         try locked { _ in "\(numaNode)\n" }
     }
 
-    /// `numa_node_store`: kstrtoint, then only -1 or an online node (this host has node 0).
+    /// `numa_node_store`: anything kstrtoint refuses (overflow included) is
+    /// EINVAL, then only -1 or an online node (this host has node 0).
     private func storeNumaNode(_ input: StoreInput) throws(Errno) {
-        let node = try KernelParsing.signedInteger(input.cString)
+        guard let node = try? KernelParsing.signedInteger(input.cString) else { throw .invalidArgument }
         guard node == -1 || node == 0 else { throw .invalidArgument }
         try locked { _ in numaNode = Int(node) }
     }
@@ -111,11 +114,14 @@ extension PCIDevice {
         try locked { _ in "\(enableCount)\n" }
     }
 
-    /// `enable_store`: non-zero enables once more; zero disables, EIO if not enabled.
+    /// `enable_store`: kstrtobool (EINVAL), EBUSY while a driver is bound;
+    /// true enables once more, false disables, EIO if not enabled.
     private func storeEnable(_ input: StoreInput) throws(Errno) {
-        let value = try input.unsignedInteger()
+        guard let value = try? input.boolean() else { throw .invalidArgument }
         try locked { _ throws(Errno) in
-            if value != 0 {
+            if kernelDriver != nil {
+                throw .resourceBusy
+            } else if value {
                 enableCount += 1
             } else if enableCount > 0 {
                 enableCount -= 1
@@ -125,16 +131,17 @@ extension PCIDevice {
         }
     }
 
-    private func driverOverrideText() throws(Errno) -> String {
-        try locked { _ in (driverOverride ?? "(null)") + "\n" }
+    private func driverOverrideText() throws(Errno) -> [UInt8] {
+        try locked { _ in (driverOverride ?? Array("(null)".utf8)) + [UInt8(ascii: "\n")] }
     }
 
-    /// `driver_set_override`: PAGE_SIZE - 1 or more is EINVAL; the first newline ends it; empty clears.
+    /// `driver_set_override`: PAGE_SIZE - 1 bytes or more is EINVAL; the value
+    /// ends at the first NUL or newline and is kept byte for byte; empty clears.
     private func storeDriverOverride(_ input: StoreInput) throws(Errno) {
         guard input.count < Attribute.pageSize - 1 else { throw .invalidArgument }
-        let text = input.text
-        let value = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        try locked { _ in driverOverride = value.isEmpty ? nil : value }
+        var value = input.cString
+        if let newline = value.firstIndex(of: UInt8(ascii: "\n")) { value = value[..<newline] }
+        try locked { _ in driverOverride = value.isEmpty ? nil : Array(value) }
     }
 
     func ueventText() throws(Errno) -> String {
@@ -146,18 +153,20 @@ extension PCIDevice {
         }
     }
 
-    /// `uevent_store` synthesizes an event; an unknown action is EINVAL.
+    /// `uevent_store` synthesizes an event (`kobject_synth_uevent`); anything
+    /// it cannot parse is EINVAL.
     private func storeUEvent(_ input: StoreInput) throws(Errno) {
-        let word = input.value.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
-        guard let action = UEvent.Action(rawValue: word) else { throw .invalidArgument }
+        let request = try SyntheticUEvent(parsing: input)
         try locked { host in
-            host.emit(UEvent(action: action, devpath: directory.path, subsystem: "pci", properties: ueventProperties))
+            host.emit(UEvent(action: request.action, devpath: directory.path, subsystem: "pci",
+                             properties: request.properties + ueventProperties))
         }
     }
 
-    /// `remove_store`: kstrtoul; non-zero hot-unplugs the function.
+    /// `remove_store`: kstrtobool (EINVAL); true hot-unplugs the function.
     private func storeRemove(_ input: StoreInput) throws(Errno) {
-        guard try input.unsignedInteger() != 0 else { return }
+        guard let remove = try? input.boolean() else { throw .invalidArgument }
+        guard remove else { return }
         try locked { host in host.removeDevice(self) }
     }
 }

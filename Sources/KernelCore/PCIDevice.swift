@@ -19,7 +19,8 @@ public final class PCIDevice: @unchecked Sendable {
     public let driver: (any VendorDriver)?
     var enableCount: Int
     var numaNode: Int
-    var driverOverride: String?
+    /// Kept as written, so it need not be UTF-8.
+    var driverOverride: [UInt8]?
     let config: ConfigSpace
 
     public var address: PCIAddress { spec.address }
@@ -65,6 +66,14 @@ public final class PCIDevice: @unchecked Sendable {
          ("PCI_SUBSYS_ID", upperHex(identity.subsystemVendor, 4) + ":" + upperHex(identity.subsystemDevice, 4)),
          ("PCI_SLOT_NAME", address.description),
          ("MODALIAS", identity.modalias)]
+    }
+
+    /// Whether `driver` would probe this function: only the `driver_override`
+    /// driver when one is set (`pci_match_device`), else the driver its IDs
+    /// name (the one it booted with, or its PF's VF driver).
+    func matches(driver: String) -> Bool {
+        if let driverOverride { return driverOverride == Array(driver.utf8) }
+        return driver == spec.kernelDriver || driver == physicalFunction?.spec.sriov?.vfDriver
     }
 
     /// Runs `body` under the host's lock; ENODEV once the device has left its host.

@@ -31,7 +31,10 @@ extension PCIDevice {
                                     },
                                     store: { [weak self] input throws(Errno) in
                                         let value = try input.boolean()
-                                        try self?.locked { _ in self?.sriov?.autoprobe = value }
+                                        try self?.locked { host in
+                                            self?.sriov?.autoprobe = value
+                                            host.noteStateChange()
+                                        }
                                     }),
         ]
     }
@@ -51,6 +54,7 @@ extension PCIDevice {
             guard kernelDriver != nil else { throw .noSuchFileOrDirectory }
             if count == 0 {
                 try host.disableVFs(on: self)
+                host.noteStateChange()
                 return
             }
             guard state.numVFs == 0 else {
@@ -58,6 +62,7 @@ extension PCIDevice {
                 throw .resourceBusy
             }
             try host.enableVFs(count, on: self)
+            host.noteStateChange()
         }
     }
 }
@@ -88,14 +93,16 @@ extension Host {
         }
     }
 
-    /// Removes every VF of `pf`, last first, as `sriov_disable` does.
+    /// Removes every VF of `pf`, last first, as `sriov_disable` does; each
+    /// `virtfn<N>` link goes before its VF (`pci_iov_remove_virtfn`), so no
+    /// reader ever finds it dangling.
     func disableVFs(on pf: PCIDevice) throws(Errno) {
         lock.withLock {
             let functions = pf.sriov?.virtualFunctions ?? []
-            for vf in functions.reversed() {
+            for (index, vf) in functions.enumerated().reversed() {
+                pf.directory.remove("virtfn\(index)")
                 removeDevice(vf)
             }
-            for index in functions.indices { pf.directory.remove("virtfn\(index)") }
             pf.sriov?.virtualFunctions = []
             pf.sriov?.numVFs = 0
             pf.config.setNumVFs(0)

@@ -34,6 +34,14 @@ public protocol VendorDriver: AnyObject, Sendable {
     func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node]
     /// Extra attributes of an mdev's directory.
     func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node]
+
+    /// Settings of `device` changed at run time that a restart must keep
+    /// (`mount --state`), by name. A store that changes one calls
+    /// `Host.noteStateChange()` once the change is made.
+    func persistentSettings(of device: PCIDevice) -> [String: String]
+    /// Puts back what `persistentSettings(of:)` gave, before any mdev is
+    /// recreated; throw the errno of a value the driver refuses.
+    func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno)
 }
 
 extension VendorDriver {
@@ -47,6 +55,8 @@ extension VendorDriver {
     public func removeMdev(_ mdev: MdevDevice) throws(Errno) {}
     public func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node] { [] }
     public func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] { [] }
+    public func persistentSettings(of device: PCIDevice) -> [String: String] { [:] }
+    public func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) {}
 }
 
 /// One mdev type a parent offers.

@@ -7,10 +7,12 @@ import SystemPackage
 /// accepts all of them or throws the errno the writer sees.
 public final class Attribute: Node, @unchecked Sendable {
     public typealias Show = @Sendable () throws(Errno) -> String
+    /// A `show` whose value is bytes that need not be UTF-8 (a stored user string).
+    public typealias ShowBytes = @Sendable () throws(Errno) -> [UInt8]
     public typealias Store = @Sendable (StoreInput) throws(Errno) -> Void
 
     public let mode: UInt16
-    let showHandler: Show?
+    let showHandler: ShowBytes?
     let storeHandler: Store?
 
     /// sysfs reports PAGE_SIZE as the size of every text attribute.
@@ -18,7 +20,19 @@ public final class Attribute: Node, @unchecked Sendable {
 
     init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, show: Show?, store: Store?) {
         self.mode = mode & 0o777
-        self.showHandler = show
+        if let show {
+            self.showHandler = { () throws(Errno) -> [UInt8] in Array(try show().utf8) }
+        } else {
+            self.showHandler = nil
+        }
+        self.storeHandler = store
+        super.init(name: name, parent: parent, events: events)
+    }
+
+    init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, showBytes: @escaping ShowBytes,
+         store: Store?) {
+        self.mode = mode & 0o777
+        self.showHandler = showBytes
         self.storeHandler = store
         super.init(name: name, parent: parent, events: events)
     }
@@ -26,7 +40,7 @@ public final class Attribute: Node, @unchecked Sendable {
     /// The value as read(2) sees it: EIO when there is no `show`, at most 4095 bytes.
     public func read() throws(Errno) -> [UInt8] {
         guard let showHandler else { throw .ioError }
-        let bytes = Array(try showHandler().utf8)
+        let bytes = try showHandler()
         return bytes.count < Attribute.pageSize ? bytes : Array(bytes.prefix(Attribute.pageSize - 1))
     }
 

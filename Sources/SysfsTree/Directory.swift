@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A kernfs directory. Children may be built lazily: `populate` runs once, on
 /// first use, so a fleet of hosts costs memory only where it is looked at.
@@ -8,7 +7,7 @@ public final class Directory: Node, @unchecked Sendable {
         var populated = false
     }
 
-    private let children = Mutex(Children())
+    private let children = Locked(Children())
     private let populate: (@Sendable (Directory) -> [Node])?
     /// True for a directory that stands for `/sys`: paths and symlinks below it are relative to it.
     public let isSysfsRoot: Bool
@@ -88,6 +87,12 @@ public final class Directory: Node, @unchecked Sendable {
     public func makeAttribute(_ name: String, mode: UInt16,
                               show: Attribute.Show? = nil, store: Attribute.Store? = nil) -> Attribute {
         Attribute(name: name, parent: self, events: events, mode: mode, show: show, store: store)
+    }
+
+    /// An attribute whose `show` gives bytes, for values the kernel keeps verbatim.
+    public func makeAttribute(_ name: String, mode: UInt16,
+                              showBytes: @escaping Attribute.ShowBytes, store: Attribute.Store? = nil) -> Attribute {
+        Attribute(name: name, parent: self, events: events, mode: mode, showBytes: showBytes, store: store)
     }
 
     public func makeBinaryAttribute(_ name: String, mode: UInt16, size: Int,

@@ -40,12 +40,16 @@ public enum KernelParsing {
         return value
     }
 
-    /// `kstrtobool`.
+    /// `kstrtobool` of current kernels: only the first character counts, e/E
+    /// (enabled), y/Y, t/T, 1 are true and d/D, n/N, f/F, 0 false; an `o`
+    /// needs `n` (on) or `f` (off) after it. Anything else is EINVAL.
     public static func boolean(_ input: ArraySlice<UInt8>) throws(Errno) -> Bool {
         guard let first = input.first else { throw .invalidArgument }
         switch first {
-        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "1"): return true
-        case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "0"): return false
+        case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+             UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "1"): return true
+        case UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "n"), UInt8(ascii: "N"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "0"): return false
         case UInt8(ascii: "o"), UInt8(ascii: "O"):
             switch input.dropFirst().first {
             case UInt8(ascii: "n"), UInt8(ascii: "N"): return true
@@ -77,10 +81,13 @@ public enum KernelParsing {
 }
 
 extension KernelParsing {
-    /// `kstrtoint`: an optional `-` before a `kstrtoull` number, then the `int` range (ERANGE outside).
+    /// `kstrtoint`: an optional `-` before a `_kstrtoull` number (no `+` after
+    /// the `-`), then the `int` range (ERANGE outside).
     public static func signedInteger(_ input: ArraySlice<UInt8>, base: Int = 0) throws(Errno) -> Int32 {
         if input.first == UInt8(ascii: "-") {
-            let magnitude = try unsignedInteger(input.dropFirst(), base: base)
+            let digits = input.dropFirst()
+            guard digits.first != UInt8(ascii: "+") else { throw .invalidArgument }
+            let magnitude = try unsignedInteger(digits, base: base)
             guard magnitude <= UInt64(Int32.max) + 1 else { throw .outOfRange }
             return Int32(truncatingIfNeeded: 0 - Int64(magnitude))
         }

@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +20,7 @@ public final class TreeEvents: @unchecked Sendable {
 
     private final class Queue { var changes: [Change] = [] }
 
-    private let key = Mutex<pthread_key_t?>(nil)
+    private let key = Locked<pthread_key_t?>(nil)
 
     public init() {}
 

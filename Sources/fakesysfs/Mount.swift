@@ -33,6 +33,9 @@ struct Mount: ParsableCommand {
     @Flag(help: "Let users other than the mounting one in (with the kernel checking modes).")
     var allowOther = false
 
+    @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next mount with the same FILE.", valueName: "FILE"))
+    var state: String?
+
     @Option(help: "Where the background server writes its log.")
     var log: String?
 
@@ -61,6 +64,12 @@ struct Mount: ParsableCommand {
             throw ValidationError("\(error)")
         }
         Log.write("\(scenario ?? "default scenario"): \(loaded.summary)")
+        do throws(StateFile.Failure) {
+            if let state { try StateFile.attach(path: state, to: loaded.hosts) }
+        } catch {
+            if let readyFD { Daemon.signalFailure(readyFD, error.description) }
+            throw CommandFailure(error.description)
+        }
         var options = FuseServer.Options()
         options.allowOther = allowOther
         let server = FuseServer(root: loaded.root, options: options) { message in

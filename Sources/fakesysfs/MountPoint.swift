@@ -19,8 +19,14 @@ enum MountPoint {
         guard let resolved = realpath(path, nil) else { throw CommandFailure("cannot resolve \(path)") }
         defer { free(resolved) }
         let absolute = String(cString: resolved)
-        if absolute == "/sys" && !inPrivateMountNamespace {
-            throw CommandFailure("refusing to mount over the real /sys outside a private mount namespace")
+        if absolute == "/sys" {
+            switch mountNamespace {
+            case .private: break
+            case .initial:
+                throw CommandFailure("refusing to mount over the real /sys outside a private mount namespace")
+            case .unknown(let reason):
+                throw CommandFailure("refusing to mount over /sys: cannot tell whether this mount namespace is private (\(reason))")
+            }
         }
         if isMountPoint(absolute) {
             throw CommandFailure("\(absolute) is already a mount point: unmount it first")
@@ -80,10 +86,21 @@ enum MountPoint {
         return result
     }
 
+    enum MountNamespace: Equatable {
+        case initial, `private`
+        /// PID 1's namespace cannot be looked at (e.g. no right to inspect PID 1).
+        case unknown(String)
+    }
+
     /// A namespace made by `unshare --mount` differs from PID 1's.
-    static var inPrivateMountNamespace: Bool {
+    static var mountNamespace: MountNamespace {
         var own = stat(), initial = stat()
-        guard stat("/proc/self/ns/mnt", &own) == 0, stat("/proc/1/ns/mnt", &initial) == 0 else { return false }
-        return own.st_ino != initial.st_ino
+        guard stat("/proc/self/ns/mnt", &own) == 0 else {
+            return .unknown("/proc/self/ns/mnt: \(String(cString: strerror(errno)))")
+        }
+        guard stat("/proc/1/ns/mnt", &initial) == 0 else {
+            return .unknown("/proc/1/ns/mnt: \(String(cString: strerror(errno)))")
+        }
+        return own.st_ino != initial.st_ino ? .private : .initial
     }
 }

@@ -84,12 +84,12 @@ import Glibc
     @Test func timestampsStayPutAcrossReadsWritesAndCacheExpiry() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
-        let enable = tree.path(DefaultTree.gpu + "/enable")
-        let before = try POSIX.stat(enable).get()
-        #expect(POSIX.readFile(enable) == .success("1\n"))
-        #expect(POSIX.writeFile(enable, "1") == .success(1))
+        let numaNode = tree.path(DefaultTree.gpu + "/numa_node")
+        let before = try POSIX.stat(numaNode).get()
+        #expect(POSIX.readFile(numaNode) == .success("-1\n"))
+        #expect(POSIX.writeFile(numaNode, "0") == .success(1))
         usleep(1_200_000)  // past the 1 s attribute cache, so the next stat asks the server
-        let after = try POSIX.stat(enable).get()
+        let after = try POSIX.stat(numaNode).get()
         #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
         #expect(after.st_atim.tv_sec == before.st_atim.tv_sec && after.st_atim.tv_nsec == before.st_atim.tv_nsec)
         #expect(after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)

@@ -26,11 +26,11 @@ import Glibc
     @Test func shellRedirectionOpensAnExistingAttribute() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
-        let enable = tree.path(DefaultTree.gpu + "/enable")
-        let fd = try POSIX.open(enable, O_WRONLY | O_CREAT | O_TRUNC).get()
-        #expect(POSIX.write(fd, "1\n") == .success(2))
+        let numaNode = tree.path(DefaultTree.gpu + "/numa_node")
+        let fd = try POSIX.open(numaNode, O_WRONLY | O_CREAT | O_TRUNC).get()
+        #expect(POSIX.write(fd, "0\n") == .success(2))
         #expect(POSIX.close(fd) == .success(0))
-        #expect(POSIX.readFile(enable) == .success("2\n"))
+        #expect(POSIX.readFile(numaNode) == .success("0\n"))
     }
 
     @Test func truncateToZeroSucceedsAndChangesNothing() throws {

@@ -5,15 +5,17 @@ import Glibc
 
 /// write(2) is `store()`: one call per write, capped at PAGE_SIZE, its error the write's error.
 @Suite(.requiresFUSE) struct WriteTests {
+    /// `enable` counts every store once its driver has let the device go.
     @Test func oneWriteIsOneStore() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
-        let enable = tree.path(DefaultTree.gpu + "/enable")
-        #expect(POSIX.readFile(enable) == .success("1\n"))
+        #expect(POSIX.writeFile(tree.path("/bus/pci/drivers/nvme/unbind"), "0000:3b:00.0") == .success(12))
+        let enable = tree.path(DefaultTree.nvme + "/enable")
+        #expect(POSIX.readFile(enable) == .success("0\n"))
         #expect(POSIX.writeFile(enable, "1") == .success(1))
-        #expect(POSIX.readFile(enable) == .success("2\n"))
+        #expect(POSIX.readFile(enable) == .success("1\n"))
         #expect(POSIX.writeFile(enable, "1\n") == .success(2))
-        #expect(POSIX.readFile(enable) == .success("3\n"))
+        #expect(POSIX.readFile(enable) == .success("2\n"))
     }
 
     @Test func zeroLengthWriteReturnsZeroAndStoresNothing() throws {
@@ -36,11 +38,15 @@ import Glibc
         #expect(POSIX.close(fd) == .success(0))
     }
 
-    /// `enable_store`: writing 0 to a device that is not enabled is EIO.
+    /// `enable_store`: EBUSY while a driver is bound; writing 0 to a device
+    /// that is not enabled is EIO.
     @Test func disablingBelowZeroIsEIO() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
-        let enable = tree.path(DefaultTree.gpu + "/enable")
+        let enable = tree.path(DefaultTree.nvme + "/enable")
+        #expect(POSIX.writeFile(enable, "0") == .failure(.resourceBusy))
+        #expect(POSIX.writeFile(tree.path("/bus/pci/drivers/nvme/unbind"), "0000:3b:00.0") == .success(12))
+        #expect(POSIX.writeFile(enable, "1") == .success(1))
         #expect(POSIX.writeFile(enable, "0") == .success(1))
         #expect(POSIX.readFile(enable) == .success("0\n"))
         #expect(POSIX.writeFile(enable, "0") == .failure(.ioError))

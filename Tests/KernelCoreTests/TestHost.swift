@@ -10,6 +10,8 @@ final class PoolDriver: VendorDriver, @unchecked Sendable {
     private(set) var used = 0
     private(set) var enabledVFCounts: [Int] = []
     var refuseRemoval = false
+    var settings: [String: String] = [:]
+    private(set) var restored: [[String: String]] = []
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -35,6 +37,9 @@ final class PoolDriver: VendorDriver, @unchecked Sendable {
     }
 
     func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno) { enabledVFCounts.append(count) }
+
+    func persistentSettings(of device: PCIDevice) -> [String: String] { device.isVirtualFunction ? [:] : settings }
+    func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) { restored.append(settings) }
 }
 
 /// Records uevents for assertions.

@@ -108,7 +108,7 @@ public enum MigrationVersionTest {
 /// compares equal at once, so the string is built once per change.
 final class RenderedString: Sendable {
     private let codec: any MigrationVersionCodec
-    private let last = Mutex<(description: CompatibilityDescription, text: String)?>(nil)
+    private let last = Locked<(description: CompatibilityDescription, text: String)?>(nil)
 
     init(codec: any MigrationVersionCodec) { self.codec = codec }
 

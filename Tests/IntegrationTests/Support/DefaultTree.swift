@@ -5,4 +5,6 @@ enum DefaultTree {
     static let gpu = "/bus/pci/devices/0000:00:02.0"
     /// The same device's directory.
     static let gpuDirectory = "/devices/pci0000:00/0000:00:02.0"
+    /// The NVMe SR-IOV PF, bound to `nvme`.
+    static let nvme = "/bus/pci/devices/0000:3b:00.0"
 }

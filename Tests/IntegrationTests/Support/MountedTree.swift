@@ -29,12 +29,13 @@ final class MountedTree: Sendable {
     }
 
     /// Mounts the default host, or `scenario` (a YAML file), in the background as
-    /// `fakesysfs mount` does for a user, and returns once the tree is served.
-    static func mount(scenario: String? = nil) throws -> MountedTree {
+    /// `fakesysfs mount` does for a user, with further mount `options`
+    /// (`--allow-other`, `--state FILE`), and returns once the tree is served.
+    static func mount(scenario: String? = nil, options: [String] = []) throws -> MountedTree {
         if let problem = FUSEAvailability.problem { throw TestFailure("cannot mount: \(problem)") }
         let tree = try MountedTree(workspace: makeWorkspace())
         guard Glibc.mkdir(tree.root, 0o755) == 0 else { throw TestFailure("mkdir \(tree.root): \(lastError())") }
-        let result = try tree.mountCommand(scenario: scenario)
+        let result = try tree.mountCommand(scenario: scenario, options: options)
         guard result.status == 0 else {
             let log = tree.serverLog
             tree.removeWorkspace()
@@ -49,8 +50,8 @@ final class MountedTree: Sendable {
     }
 
     /// Runs `fakesysfs mount` on this tree's mount point again, returning what it said.
-    func mountCommand(scenario: String? = nil) throws -> CommandResult {
-        var arguments = [try MountedTree.binary(), "mount", "--log", logPath]
+    func mountCommand(scenario: String? = nil, options: [String] = []) throws -> CommandResult {
+        var arguments = [try MountedTree.binary(), "mount", "--log", logPath] + options
         if let scenario { arguments += ["--scenario", scenario] }
         let result = try Command.run(arguments + [root])
         if result.status == 0 { stoppedByTest.store(false, ordering: .sequentiallyConsistent) }

@@ -1,0 +1,125 @@
+import DriverCatalog
+import Synchronization
+import SystemPackage
+import SysfsTree
+import Testing
+@testable import KernelCore
+
+/// `mount --state`: what the host reports after each change, and how it comes back.
+@Suite struct PersistentStateTests {
+    let uuid = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+    let other = "0b2d5c6e-1f0a-4d3b-9c8e-7a6b5c4d3e2f"
+    let parent = "devices/pci0000:00/0000:00:02.0"
+    let pf = "devices/pci0000:00/0000:3b:00.0"
+
+    @Test func everySuccessfulChangeReportsTheNewState() {
+        let test = TestHost()
+        let reports = Mutex<[PersistentState]>([])
+        test.host.observeState { state in reports.withLock { $0.append(state) } }
+        test.write(parent + "/mdev_supported_types/pool-small/create", uuid)
+        test.write(parent + "/mdev_supported_types/pool-small/create", "not-a-uuid")
+        test.write(pf + "/sriov_drivers_autoprobe", "0")
+        test.write(pf + "/sriov_numvfs", "2")
+        test.write(pf + "/sriov_numvfs", "3")
+        test.write("bus/mdev/devices/\(uuid)/remove", "1")
+        let seen = reports.withLock { $0 }
+        #expect(seen.map(\.mdevs.count) == [1, 1, 1, 0])
+        #expect(seen.map { $0.physicalFunctions.first?.numVFs } == [0, 0, 2, 2])
+        #expect(seen.map { $0.physicalFunctions.first?.driversAutoprobe } == [true, false, false, false])
+        #expect(seen.first?.mdevs == [.init(uuid: uuid, parent: "0000:00:02.0", type: "pool-small")])
+    }
+
+    @Test func restoreRebuildsTheSameTreeThroughTheStores() {
+        let original = TestHost()
+        original.write(pf + "/sriov_drivers_autoprobe", "n")
+        original.write(pf + "/sriov_numvfs", "3")
+        original.write(parent + "/mdev_supported_types/pool-large/create", uuid)
+        original.write(pf + "/mdev_supported_types/nvme-small/create", other)
+        let state = original.host.persistentState()
+
+        let restored = TestHost()
+        #expect(restored.host.restore(state) == [])
+        #expect(restored.host.persistentState() == state)
+        for path in ["bus/mdev/devices", "bus/pci/devices", "kernel/iommu_groups", pf, parent + "/mdev_supported_types/pool-large/devices"] {
+            #expect(restored.names(path) == original.names(path), "\(path)")
+        }
+        #expect(restored.read(pf + "/sriov_drivers_autoprobe") == .success("0\n"))
+        #expect(restored.node("devices/pci0000:00/0000:3b:00.1/driver") == nil)
+        #expect(restored.read(parent + "/mdev_supported_types/pool-small/available_instances") == .success("1\n"))
+        #expect(restored.sink.all.filter { $0.subsystem == "mdev" }.count == 2)
+    }
+
+    @Test func whatCannotComeBackIsReported() {
+        let test = TestHost(capacity: 1)
+        var state = PersistentState(
+            physicalFunctions: [.init(address: "0000:99:00.0", numVFs: 1, driversAutoprobe: true)],
+            mdevs: [.init(uuid: uuid, parent: "0000:00:02.0", type: "pool-huge"),
+                    .init(uuid: other, parent: "0000:00:02.0", type: "pool-large")])
+        let problems = test.host.restore(state)
+        #expect(problems.count == 3)
+        #expect(problems[0].contains("0000:99:00.0"))
+        #expect(problems[1].contains("pool-huge"))
+        #expect(problems[2].contains("No space left"))
+        state.version = 2
+        #expect(test.host.restore(state) == ["state version 2, this fakesysfs keeps version 1"])
+    }
+
+    @Test func driverSettingsTravelWithTheState() throws {
+        let test = TestHost()
+        test.driver.settings = ["profile": "fast"]
+        let state = test.host.persistentState()
+        #expect(state.driverSettings.map(\.address) == ["0000:00:02.0", "0000:3b:00.0"])
+        let fresh = TestHost()
+        #expect(fresh.host.restore(state) == [])
+        #expect(fresh.driver.restored == [["profile": "fast"], ["profile": "fast"]])
+    }
+}
+
+/// The default host's drivers keep what users change at run time.
+@Suite struct DriverPersistentStateTests {
+    let nvme = "bus/pci/devices/0000:3b:00.0"
+    let qat = "bus/pci/devices/0000:f3:00.0"
+    let url = "nvme+tcp://10.0.0.9:4420/nqn.2014-08.org.example:restored"
+
+    private func write(_ host: Host, _ path: String, _ text: String) throws {
+        let attribute = try #require(host.root.resolve(path) as? Attribute, "\(path)")
+        _ = try attribute.write(Array(text.utf8))
+    }
+
+    private func read(_ host: Host, _ path: String) throws -> String {
+        let attribute = try #require(host.root.resolve(path) as? Attribute, "\(path)")
+        return String(decoding: try attribute.read(), as: UTF8.self)
+    }
+
+    @Test func remoteURLAndQATServicesComeBack() throws {
+        let original = try DriverCatalog.defaultHost()
+        let reports = Locked(0)
+        original.observeState { _ in reports.withLock { $0 += 1 } }
+        try write(original, nvme + "/sriov_numvfs", "2")
+        try write(original, "bus/pci/devices/0000:3b:00.2/remote_url", url)
+        try write(original, qat + "/qat/state", "down")
+        try write(original, qat + "/qat/cfg_services", "dc")
+        try write(original, qat + "/qat/state", "up")
+        try write(original, qat + "/sriov_numvfs", "1")
+        #expect(reports.withLock { $0 } == 6)
+        let state = original.persistentState()
+        #expect(state.driverSettings.contains(.init(address: "0000:3b:00.2", settings: ["remote_url": url])))
+        #expect(state.driverSettings.contains(.init(address: "0000:f3:00.0", settings: ["state": "up", "cfg_services": "dc"])))
+
+        let restored = try DriverCatalog.defaultHost()
+        #expect(restored.restore(state) == [])
+        #expect(try read(restored, "bus/pci/devices/0000:3b:00.2/remote_url") == url + "\n")
+        #expect(try read(restored, "bus/pci/devices/0000:3b:00.1/remote_url")
+                == read(original, "bus/pci/devices/0000:3b:00.1/remote_url"))
+        #expect(try read(restored, qat + "/qat/cfg_services") == "dc\n")
+        #expect(try read(restored, qat + "/qat/state") == "up\n")
+        #expect(try read(restored, qat + "/migration_version") == read(original, qat + "/migration_version"))
+        #expect(restored.persistentState() == state)
+    }
+
+    @Test func aBadSavedSettingIsReported() throws {
+        let host = try DriverCatalog.defaultHost()
+        let state = PersistentState(driverSettings: [.init(address: "0000:f3:00.0", settings: ["cfg_services": "everything"])])
+        #expect(host.restore(state) == ["0000:f3:00.0 settings [\"cfg_services\": \"everything\"]: Invalid argument"])
+    }
+}
