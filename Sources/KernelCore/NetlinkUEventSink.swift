@@ -1,5 +1,4 @@
 import SysfsTree
-import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
