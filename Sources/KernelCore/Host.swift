@@ -56,8 +56,9 @@ public final class Host: @unchecked Sendable {
                                    iommuGroup: group, physicalFunction: physicalFunction, driver: driver)
             devicesByAddress[spec.address] = device
             busDirectory.insert(device.directory)
-            pciDevices.symlink(spec.address.description, to: device.devpath)
-            joinIOMMUGroup(group, path: device.devpath, name: spec.address.description)
+            // The directory's name is the address, formatted once for every link that names it.
+            pciDevices.symlink(device.directory.name, to: device.devpath)
+            joinIOMMUGroup(group, path: device.devpath, name: device.directory.name)
             if let physicalFunction { linkVirtualFunction(device, to: physicalFunction) }
             if let driver = spec.kernelDriver { bind(device, to: driver) }
             emit(UEvent(action: .add, devpath: device.devpath, subsystem: "pci",
@@ -89,11 +90,11 @@ public final class Host: @unchecked Sendable {
 
     private func devicesDirectory(for address: PCIAddress) -> Directory {
         let devices = root.directory("devices")
-        if devices.child(address.rootBusName) == nil {
-            let bus = devices.directory(address.rootBusName)
-            bus.attribute("uevent", mode: 0o644, show: { "" })
-        }
-        return devices.directory(address.rootBusName)
+        let name = address.rootBusName
+        if let bus = devices.child(name) as? Directory { return bus }
+        let bus = devices.directory(name)
+        bus.attribute("uevent", mode: 0o644, show: { "" })
+        return bus
     }
 
     // MARK: Drivers
@@ -104,8 +105,8 @@ public final class Host: @unchecked Sendable {
         lock.withLock {
             let driverDirectory = pciDriverDirectory(driver)
             device.kernelDriver = driver
-            device.directory.symlink("driver", to: driverDirectory.path)
-            driverDirectory.symlink(device.address.description, to: device.devpath)
+            device.directory.symlink("driver", to: "/bus/pci/drivers/" + driver)
+            driverDirectory.symlink(device.directory.name, to: device.devpath)
             registerMdevParent(device)
         }
     }
