@@ -149,6 +149,13 @@ public final class Directory: Node, @unchecked Sendable {
         return removed
     }
 
+    /// The children already built learn it too: one may outlive this
+    /// directory (held open), and its parent link is weak.
+    override func markRemoved() {
+        super.markRemoved()
+        for child in children.withLock({ $0.list.nodes }) { child.markRemoved() }
+    }
+
     private func withChildren<T>(_ body: (inout Children) -> T) -> T {
         children.withLock { state in
             populateIfNeeded(&state)

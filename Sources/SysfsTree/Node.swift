@@ -10,8 +10,6 @@ public class Node: @unchecked Sendable {
     public let id: UInt64
     public let created: Timestamp
     public private(set) weak var parent: Directory?
-    /// False only for a tree's root; a node whose parent is gone was removed with it.
-    private let isAttached: Bool
     let events: TreeEvents
     private let removedFlag = Atomic<Bool>(false)
 
@@ -20,20 +18,17 @@ public class Node: @unchecked Sendable {
     init(name: String, parent: Directory?, events: TreeEvents, id: UInt64? = nil) {
         self.name = name
         self.parent = parent
-        self.isAttached = parent != nil
         self.events = events
         self.id = id ?? Node.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         self.created = Timestamp.now()
     }
 
-    /// True once this node or one of its ancestors has been removed from the
-    /// tree (an ancestor already freed counts as removed).
+    /// True once this node or one of its ancestors has been removed from the tree.
     public var isRemoved: Bool {
         var node: Node? = self
         while let current = node {
             if current.removedFlag.load(ordering: .acquiring) { return true }
             node = current.parent
-            if node == nil && current.isAttached { return true }
         }
         return false
     }
