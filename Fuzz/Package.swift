@@ -4,7 +4,7 @@ import PackageDescription
 /// libFuzzer targets over the parsers and stores of the main package. Not part
 /// of the main package's build: each target's entry point comes from libFuzzer,
 /// so they link only with `-sanitize=fuzzer` (see scripts/fuzz).
-let targets = ["FuzzKernelParsing", "FuzzMdevUUID", "FuzzStores", "FuzzCompatibility"]
+let targets = ["FuzzKernelParsing", "FuzzMdevUUID", "FuzzStores", "FuzzCompatibility", "FuzzScenario"]
 
 let package = Package(
     name: "fakesysfs-fuzz",

@@ -67,7 +67,7 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
     func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] {
         guard let gvtType = gvtType(mdev.type) else { return [] }
         let uuid = mdev.uuid
-        let host = mdev.parent.host
+        weak let host = mdev.parent.host
         let vgpu = directory.makeDirectory("intel_vgpu") { [weak self] group in
             [group.makeAttribute("vgpu_id", mode: 0o444) { [weak self] () throws(Errno) in
                 guard let self, let host else { throw .noDevice }

@@ -34,7 +34,7 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
     func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] {
         let address = vf.address
         let identity = vf.identity
-        let host = vf.host
+        weak let host = vf.host
         let log: @Sendable (String) -> Void = { message in host?.log(message) }
         let remoteURL = directory.makeAttribute(NVMeCompatibility.remoteURL, mode: 0o644,
             show: { [weak self] () throws(Errno) in

@@ -111,7 +111,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     /// services currently configured on its PF (`owner` or its PF).
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
                                for location: CompatibilityInterfaces.Location, subject: String) -> [Node] {
-        let host = owner.host
+        weak let host = owner.host
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
             guard self.migration else { return nil }

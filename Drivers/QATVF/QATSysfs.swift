@@ -6,7 +6,7 @@ import SysfsTree
 extension QATDriver {
     func qatDirectory(of pf: PCIDevice, in directory: Directory) -> Directory {
         let address = pf.address
-        let host = pf.host
+        weak let host = pf.host
         typealias Body = (inout State) throws(Errno) -> String
         let locked: @Sendable (Body) throws(Errno) -> String = { [weak self] body throws(Errno) in
             guard let self, let host else { throw .noDevice }

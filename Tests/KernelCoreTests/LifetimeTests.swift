@@ -54,3 +54,34 @@ import Testing
         #expect(last == nil)
     }
 }
+
+/// A host nobody holds any more is freed with its whole tree, drivers and
+/// devices included (tests, `scenario check` and fleets build and drop hosts).
+@Suite struct HostLifetimeTests {
+    private func touch(_ directory: Directory) {
+        for node in directory.list() {
+            if let attribute = node as? Attribute { _ = try? attribute.read() }
+            if let child = node as? Directory { touch(child) }
+        }
+    }
+
+    @Test func droppedHostIsFreed() throws {
+        weak var freed: Host?
+        weak var device: PCIDevice?
+        do {
+            let host = try DriverCatalog.defaultHost()
+            for (path, text) in [("bus/pci/devices/0000:3b:00.0/sriov_numvfs", "2"),
+                                 ("bus/pci/devices/0000:f3:00.0/sriov_numvfs", "1"),
+                                 ("class/mdev_bus/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/create",
+                                  "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001")] {
+                let attribute = try #require(host.root.resolve(path) as? Attribute)
+                _ = try attribute.write(Array(text.utf8))
+            }
+            touch(host.root)
+            freed = host
+            device = host.devices.first
+        }
+        #expect(freed == nil)
+        #expect(device == nil)
+    }
+}
