@@ -36,6 +36,7 @@ let package = Package(
         ]),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog", "CLinux"]),
+        .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),

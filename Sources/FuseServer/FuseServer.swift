@@ -17,6 +17,10 @@ public final class FuseServer: @unchecked Sendable {
         /// Has a fusermount3 helper unmount if the server dies. A mount inside a
         /// private mount namespace needs none: it goes with the namespace.
         public var autoUnmount = true
+        /// Where to write the access trace, if anywhere.
+        public var trace: AccessTrace?
+        /// Called on a thread of its own for each SIGHUP; without it SIGHUP ends the loop as SIGTERM does.
+        public var onHangup: (@Sendable () -> Void)?
 
         public init() {}
     }
@@ -37,6 +41,8 @@ public final class FuseServer: @unchecked Sendable {
     let inodes: InodeTable
     let options: Options
     let log: @Sendable (String) -> Void
+    /// The faults injected into the callbacks; empty unless a scenario or control command adds some.
+    public let faults = FaultPlan()
     /// Set once before the loop starts; read by callbacks to send invalidations.
     private(set) var session: OpaquePointer?
 
@@ -49,7 +55,7 @@ public final class FuseServer: @unchecked Sendable {
     }
 
     /// Mounts at `mountpoint`, calls `ready` once the tree is served, and runs
-    /// until unmounted or signalled (SIGINT, SIGTERM, SIGHUP).
+    /// until unmounted or signalled (SIGINT, SIGTERM, and SIGHUP unless `onHangup` takes it).
     public func run(mountpoint: String, ready: () -> Void) throws(Failure) {
         var mountOptions = "fsname=\(options.fsName),subtype=fakesysfs"
         if options.autoUnmount { mountOptions += ",auto_unmount" }
@@ -68,6 +74,8 @@ public final class FuseServer: @unchecked Sendable {
 
         guard fuse_set_signal_handlers(session) == 0 else { throw .session }
         defer { fuse_remove_signal_handlers(session) }
+        let hangup = options.onHangup.flatMap { HangupListener(handler: $0) }
+        defer { hangup?.stop() }
         guard fuse_session_mount(session, mountpoint) == 0 else { throw .mount(mountpoint) }
         defer { fuse_session_unmount(session) }
 
@@ -105,6 +113,12 @@ public final class FuseServer: @unchecked Sendable {
             notify(session, parent: change.parent, child: nil, name: change.name)
         }
         return deferred
+    }
+
+    /// The same for a thread that changes the tree outside a FUSE callback (a
+    /// control command): it calls this before it reports the change done.
+    public func flushControlChanges() {
+        deleteNames(flushChanges())
     }
 
     /// Reports names deleted, children before their directory; a name the

@@ -36,9 +36,13 @@ final class OpenDirectory: Sendable {
         let mode: UInt32
     }
 
+    let directory: Directory
     let entries: [Entry]
 
-    init(entries: [Entry]) { self.entries = entries }
+    init(directory: Directory, entries: [Entry]) {
+        self.directory = directory
+        self.entries = entries
+    }
 }
 
 import SystemPackage

@@ -113,10 +113,18 @@ extension FuseServer {
             fuse_reply_err(request, ENOENT)
             return
         }
-        guard let child = directory.child(String(cString: name)) else {
+        let childName = String(cString: name)
+        if injectFault(request, .lookup, in: directory, name: childName) { return }
+        guard let child = directory.child(childName) else {
+            if let trace = options.trace, trace.includeLookups {
+                var record = traceRecord(request, "lookup", path: directory.childPath(childName), host: directory.hostName)
+                record.errno = ENOENT
+                trace.record(record)
+            }
             fuse_reply_err(request, ENOENT)
             return
         }
+        if let trace = options.trace, trace.includeLookups { trace.record(traceRecord(request, "lookup", node: child)) }
         var reply = entry(for: child)
         inodes.remember(child)
         if fuse_reply_entry(request, &reply) != 0 {
@@ -129,6 +137,8 @@ extension FuseServer {
             fuse_reply_err(request, ENOENT)
             return
         }
+        if injectFault(request, .getattr, on: node) { return }
+        if let trace = options.trace, trace.includeLookups { trace.record(traceRecord(request, "getattr", node: node)) }
         var buffer = node.statBuffer()
         fuse_reply_attr(request, &buffer, options.cacheTimeout)
     }
@@ -153,7 +163,14 @@ extension FuseServer {
             fuse_reply_err(request, EINVAL)
             return
         }
-        _ = fuse_reply_readlink(request, link.relativeTarget)
+        if injectFault(request, .readlink, on: link) { return }
+        let target = link.relativeTarget
+        if let trace = options.trace {
+            var record = traceRecord(request, "readlink", node: link)
+            record.value = target
+            trace.record(record)
+        }
+        _ = fuse_reply_readlink(request, target)
     }
 
     // MARK: Files
@@ -169,10 +186,18 @@ extension FuseServer {
             fuse_reply_err(request, ENOENT)
             return
         }
+        if injectFault(request, .open, on: node) { return }
         let access = cfuse_file_flags(info) & O_ACCMODE
         let wantsRead = access == O_RDONLY || access == O_RDWR
         let wantsWrite = access == O_WRONLY || access == O_RDWR
-        if (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead) {
+        let refused = (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead)
+        if let trace = options.trace, wantsWrite || trace.includeLookups {
+            var record = traceRecord(request, "open", node: node)
+            record.mode = wantsRead ? (wantsWrite ? "rw" : "r") : "w"
+            record.errno = refused ? EACCES : 0
+            trace.record(record)
+        }
+        if refused {
             fuse_reply_err(request, EACCES)
             return
         }
@@ -192,6 +217,7 @@ extension FuseServer {
             fuse_reply_err(request, ENODEV)
             return
         }
+        if injectFault(request, .read, on: handle.node) { return }
         let result: Result<[UInt8], Errno>
         switch handle.node {
         case let attribute as Attribute:
@@ -202,6 +228,16 @@ extension FuseServer {
             result = Result { () throws(Errno) in try binary.read(offset: offset, count: size) }
         default:
             result = .failure(.isDirectory)
+        }
+        if let trace = options.trace {
+            // One record per `show` (a text read at offset 0), per binary read, and per failure.
+            var record = traceRecord(request, "read", node: handle.node)
+            switch result {
+            case .success(let bytes): record.length = bytes.count
+            case .failure(let error): record.errno = error.rawValue
+            }
+            if offset != 0 { record.offset = offset }
+            if offset == 0 || handle.node is BinaryAttribute || record.errno != 0 { trace.record(record) }
         }
         switch result {
         case .success(let bytes):
@@ -225,20 +261,31 @@ extension FuseServer {
             fuse_reply_err(request, ENODEV)
             return
         }
+        if injectFault(request, .write, on: handle.node) { return }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : size)
-        let result: Result<Int, Errno>
-        switch handle.node {
-        case let attribute as Attribute:
-            handle.invalidate()
-            // A concrete array: the generic copy inside Attribute.write walked the raw buffer byte by byte.
-            let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
-            result = Result { () throws(Errno) in try attribute.write(page) }
-        case let binary as BinaryAttribute:
-            result = Result { () throws(Errno) in try binary.write(offset: offset, bytes: Array(bytes)) }
-        default:
-            result = .failure(.isDirectory)
+        let (result, reasons) = capturingReasons { () -> Result<Int, Errno> in
+            switch handle.node {
+            case let attribute as Attribute:
+                handle.invalidate()
+                // A concrete array: the generic copy inside Attribute.write walked the raw buffer byte by byte.
+                let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
+                return Result { () throws(Errno) in try attribute.write(page) }
+            case let binary as BinaryAttribute:
+                return Result { () throws(Errno) in try binary.write(offset: offset, bytes: Array(bytes)) }
+            default:
+                return .failure(.isDirectory)
+            }
         }
         let deferred = flushChanges(writing: handle.node)
+        if let trace = options.trace {
+            var record = traceRecord(request, "write", node: handle.node)
+            record.value = String(decoding: bytes.prefix(Attribute.pageSize), as: UTF8.self)
+            record.length = size
+            if offset != 0 { record.offset = offset }
+            if case .failure(let error) = result { record.errno = error.rawValue }
+            record.reason = reasons
+            trace.record(record)
+        }
         switch result {
         case .success(let count):
             fuse_reply_write(request, count)
@@ -256,6 +303,7 @@ extension FuseServer {
             fuse_reply_err(request, ENOTDIR)
             return
         }
+        if injectFault(request, .open, on: directory) { return }
         let parentInode = directory.parent?.id ?? InodeTable.rootInode
         var entries = [
             OpenDirectory.Entry(name: ".", inode: directory.id, mode: directory.fileType),
@@ -264,7 +312,7 @@ extension FuseServer {
         for child in directory.list() {
             entries.append(.init(name: child.name, inode: child.id, mode: child.directoryEntryMode))
         }
-        cfuse_set_file_handle(info, OpenHandles.retain(OpenDirectory(entries: entries)))
+        cfuse_set_file_handle(info, OpenHandles.retain(OpenDirectory(directory: directory, entries: entries)))
         if fuse_reply_open(request, info) != 0 {
             OpenHandles.release(cfuse_file_handle(info))
         }
@@ -275,6 +323,8 @@ extension FuseServer {
             fuse_reply_err(request, EBADF)
             return
         }
+        if injectFault(request, .readdir, on: listing.directory) { return }
+        if offset == 0, let trace = options.trace { trace.record(traceRecord(request, "readdir", node: listing.directory)) }
         guard size > 0 else {
             fuse_reply_buf(request, nil, 0)
             return

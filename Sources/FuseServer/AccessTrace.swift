@@ -1,0 +1,71 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes an access trace: one JSON line per significant operation, each line
+/// whole, in the order the operations finished.
+public final class AccessTrace: Sendable {
+    /// Also trace lookup and getattr, and opens for reading (many per client action).
+    public let includeLookups: Bool
+    private let descriptor: Mutex<Int32>
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Creates (or empties) `path`, readable only by the owner.
+    public init(path: String, includeLookups: Bool = false) throws(OpenError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OpenError(description: "cannot write the trace to \(path): \(String(cString: strerror(errno)))")
+        }
+        self.includeLookups = includeLookups
+        self.descriptor = Mutex(fd)
+    }
+
+    deinit {
+        descriptor.withLock { fd in
+            if fd >= 0 { close(fd) }
+        }
+    }
+
+    public func record(_ record: TraceRecord) {
+        let line = record.jsonLine() + "\n"
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            var bytes = Array(line.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                bytes = bytes.dropFirst(written)
+            }
+        }
+    }
+}
+
+/// The process behind a FUSE request, as `fuse_req_ctx` reports it.
+struct RequestCaller {
+    let pid: Int32
+    /// `/proc/<pid>/comm`, or nil once the process is gone.
+    let command: String?
+
+    init(pid: Int32) {
+        self.pid = pid
+        self.command = RequestCaller.commandName(of: pid)
+    }
+
+    static func commandName(of pid: Int32) -> String? {
+        guard pid > 0 else { return nil }
+        let fd = open("/proc/\(pid)/comm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        var name = buffer.prefix(count)
+        if name.last == UInt8(ascii: "\n") { name = name.dropLast() }
+        return String(decoding: name, as: UTF8.self)
+    }
+}

@@ -1,0 +1,80 @@
+import CFuse3
+import SysfsTree
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the callbacks do besides serving the tree: injected faults and the access trace.
+extension FuseServer {
+    /// Consults the fault plan for `operation` on `node`. A matching fault's delay
+    /// is slept here; when it also fails the operation, this replies with its
+    /// errno, traces it, and returns true: the callback must then return at once.
+    func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, on node: Node) -> Bool {
+        if faults.isEmpty { return false }
+        return injectFault(request, operation, path: node.path, host: node.hostName)
+    }
+
+    /// The same for a name looked up in `directory`, which need not exist.
+    func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, in directory: Directory, name: String) -> Bool {
+        if faults.isEmpty { return false }
+        return injectFault(request, operation, path: directory.childPath(name), host: directory.hostName)
+    }
+
+    private func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, path: String, host: String?) -> Bool {
+        guard let decision = faults.decide(operation, host: host, path: path),
+              let error = FaultPlan.apply(decision) else { return false }
+        if let trace = options.trace {
+            var record = traceRecord(request, operation.rawValue, path: path, host: host)
+            record.errno = error
+            record.fault = true
+            trace.record(record)
+        }
+        fuse_reply_err(request, error)
+        return true
+    }
+
+    /// A record for `operation` on `node` with the caller filled in.
+    func traceRecord(_ request: fuse_req_t?, _ operation: String, node: Node) -> TraceRecord {
+        traceRecord(request, operation, path: node.path, host: node.hostName)
+    }
+
+    func traceRecord(_ request: fuse_req_t?, _ operation: String, path: String, host: String?) -> TraceRecord {
+        var record = TraceRecord(operation: operation, path: path, host: host)
+        if let context = fuse_req_ctx(request) {
+            let caller = RequestCaller(pid: context.pointee.pid)
+            record.pid = caller.pid
+            record.command = caller.command
+        }
+        return record
+    }
+
+    /// Runs a store, capturing what the kernel logs during it when a trace wants the reason.
+    func capturingReasons<T>(_ body: () -> T) -> (value: T, reasons: [String]) {
+        guard options.trace != nil else { return (body(), []) }
+        let (value, messages) = KernelMessages.capture(body)
+        return (value, messages)
+    }
+}
+
+extension Node {
+    /// The host a node belongs to in a multi-host tree (the name of its `/sys`
+    /// directory below the mount's top), or nil in a single-host tree.
+    var hostName: String? {
+        var node: Node? = self
+        while let current = node {
+            if let directory = current as? Directory, directory.isSysfsRoot {
+                return directory.parent == nil ? nil : directory.name
+            }
+            node = current.parent
+        }
+        return nil
+    }
+}
+
+extension Directory {
+    /// The path a child called `name` has or would have.
+    func childPath(_ name: String) -> String {
+        let base = path
+        return base == "/" ? "/" + name : base + "/" + name
+    }
+}
