@@ -42,6 +42,13 @@ public protocol VendorDriver: AnyObject, Sendable {
     /// Puts back what `persistentSettings(of:)` gave, before any mdev is
     /// recreated; throw the errno of a value the driver refuses.
     func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno)
+
+    /// Takes new settings while the device stays, as a driver upgrade or a
+    /// reconfiguration would (a new software version, URL, service list...).
+    /// `settings` is the complete set, as `DriverFactory.make` got it; throw
+    /// for a value that is wrong or cannot change while the device exists.
+    /// Called with the host's lock held.
+    func update(settings: DriverSettings) throws(SettingsError)
 }
 
 extension VendorDriver {
@@ -57,6 +64,9 @@ extension VendorDriver {
     public func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] { [] }
     public func persistentSettings(of device: PCIDevice) -> [String: String] { [:] }
     public func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) {}
+    public func update(settings: DriverSettings) throws(SettingsError) {
+        throw SettingsError(key: "settings", reason: "this driver cannot change its settings while the device exists")
+    }
 }
 
 /// One mdev type a parent offers.
