@@ -30,13 +30,20 @@ let package = Package(
         .target(name: "MigrationCheck", dependencies: [
             "SysfsTree", "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        .target(name: "Harness", dependencies: [
+            "FuseServer", "KernelCore", "SysfsTree",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "fakesysfs", dependencies: [
-            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck", "CLinux",
+            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck", "CLinux", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog", "CLinux"]),
         .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "KernelCore", "FuseServer", "SysfsTree"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
         ]),

@@ -44,7 +44,7 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
 
     public init(path: String, host: String? = nil, operations: Set<FuseOperation>, errno: Int32? = nil,
                 delayMilliseconds: Int = 0, vanish: Bool = false, trigger: Trigger = .always) {
-        self.path = FaultRule.normalized(path)
+        self.path = FaultRule.normalizedPattern(path)
         self.host = host
         self.operations = operations
         self.errno = vanish ? ENOENT : errno
@@ -54,7 +54,7 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A pattern may be written with the mount's `/sys` prefix; the tree has no `sys` at its top.
-    static func normalized(_ pattern: String) -> String {
+    public static func normalizedPattern(_ pattern: String) -> String {
         var text = pattern
         if text == "/sys" { return "/" }
         if text.hasPrefix("/sys/") { text.removeFirst(4) }

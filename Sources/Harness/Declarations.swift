@@ -1,0 +1,50 @@
+import FuseServer
+import KernelCore
+
+/// A device as a scenario or a control command declared it: the driver that
+/// made it and the settings it was made with, which `update` starts from.
+public struct DeviceDeclaration: Sendable {
+    public struct Mdev: Sendable, Equatable {
+        public var type: String
+        public var uuid: String
+        public init(type: String, uuid: String) {
+            self.type = type
+            self.uuid = uuid
+        }
+    }
+
+    public var address: PCIAddress
+    public var driver: String
+    public var settings: DriverSettings
+    public var vfs: Int
+    public var mdevs: [Mdev]
+
+    public init(address: PCIAddress, driver: String, settings: DriverSettings, vfs: Int = 0, mdevs: [Mdev] = []) {
+        self.address = address
+        self.driver = driver
+        self.settings = settings
+        self.vfs = vfs
+        self.mdevs = mdevs
+    }
+}
+
+/// One host of a scenario, as declared: what a reload compares against.
+public struct HostDeclaration: Sendable {
+    public var name: String
+    public var context: HostContext
+    public var devices: [DeviceDeclaration]
+    public var faults: [FaultRule]
+
+    public init(name: String, context: HostContext = HostContext(), devices: [DeviceDeclaration] = [],
+                faults: [FaultRule] = []) {
+        self.name = name
+        self.context = context
+        self.devices = devices
+        self.faults = faults
+    }
+}
+
+extension DriverSettings {
+    /// Same keys with the same values.
+    func sameValues(as other: DriverSettings) -> Bool { values == other.values }
+}
