@@ -217,7 +217,8 @@ extension FuseServer {
             fuse_reply_err(request, ENODEV)
             return
         }
-        if injectFault(request, .read, on: handle.node) { return }
+        // A text attribute's `show` runs at offset 0; later reads continue its buffer, so faults apply there.
+        if offset == 0 || handle.node is BinaryAttribute, injectFault(request, .read, on: handle.node) { return }
         let result: Result<[UInt8], Errno>
         switch handle.node {
         case let attribute as Attribute:

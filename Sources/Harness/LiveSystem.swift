@@ -109,7 +109,7 @@ public final class LiveSystem: @unchecked Sendable {
         }
         lines += events.map { "uevent \($0.action.rawValue) \($0.devpath) (\($0.subsystem))" }
         flush()
-        traceCommand(arguments, result: result, reasons: messages, changes: lines)
+        traceCommand(command, arguments, result: result, reasons: messages, changes: lines)
         switch result {
         case .success(let output):
             return ControlReply(output: ([output].filter { !$0.isEmpty } + lines).map { $0 + "\n" }.joined())
@@ -119,9 +119,9 @@ public final class LiveSystem: @unchecked Sendable {
         }
     }
 
-    private func traceCommand(_ arguments: [String], result: Result<String, ControlError>, reasons: [String],
+    private func traceCommand(_ command: ParsableCommand, _ arguments: [String], result: Result<String, ControlError>, reasons: [String],
                               changes: [String]) {
-        guard let trace else { return }
+        guard let trace, !(command is ControlCommands.Status || command is ControlCommands.Fault.List) else { return }
         var record = TraceRecord(operation: "ctl", path: "")
         record.value = arguments.joined(separator: " ")
         if case .failure(let error) = result {
@@ -131,7 +131,7 @@ public final class LiveSystem: @unchecked Sendable {
             record.reason = reasons
         }
         if !changes.isEmpty { record.details = [("changes", changes.joined(separator: "\n"))] }
-        if let mark = (try? ControlCommands.parseAsRoot(arguments)) as? ControlCommands.Mark {
+        if let mark = command as? ControlCommands.Mark {
             record = TraceRecord(operation: "mark", path: "")
             record.value = mark.text.joined(separator: " ")
         }

@@ -14,7 +14,8 @@ struct FakeSysfs: ParsableCommand {
               fakesysfs mount /tmp/sys && ls /tmp/sys/bus/pci/devices
               fakesysfs check /tmp/sys/bus/pci/devices/0000:3b:00.1 /tmp/sys/bus/pci/devices/0000:3b:00.2
             """,
-        subcommands: [Mount.self, Unmount.self, Run.self, Check.self, Matrix.self, ScenarioCommand.self])
+        subcommands: [Mount.self, Unmount.self, Run.self, Check.self, Matrix.self, ScenarioCommand.self, Ctl.self,
+                      TraceCommand.self])
 }
 
 extension FakeSysfs {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriverCatalog
 import FuseServer
+import Harness
 import KernelCore
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,12 @@ struct Mount: ParsableCommand {
     @Option(help: "Where the background server writes its log.")
     var log: String?
 
+    @Option(name: .customLong("trace"), help: "Write an access trace to FILE: one JSON line per open for writing, write, read, readdir, readlink, uevent and control command (see `fakesysfs trace`).")
+    var traceFile: String?
+
+    @Flag(help: "With --trace, also record lookups, getattr and opens for reading.")
+    var traceLookups = false
+
     @Option(help: .hidden)
     var readyFD: Int32?
 
@@ -70,12 +77,19 @@ struct Mount: ParsableCommand {
             if let readyFD { Daemon.signalFailure(readyFD, error.description) }
             throw CommandFailure(error.description)
         }
-        var options = FuseServer.Options()
-        options.allowOther = allowOther
-        let server = FuseServer(root: loaded.root, options: options) { message in
-            Log.write(message)
-        }
         do {
+            var options = FuseServer.Options()
+            options.allowOther = allowOther
+            options.trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
+            let hangup = HangupTarget()
+            options.onHangup = { hangup.reload() }
+            let server = FuseServer(root: loaded.root, options: options) { message in
+                Log.write(message)
+            }
+            let control = try LiveControl.start(hosts: loaded.hosts, declarations: [], server: server,
+                                                trace: options.trace, mountpoint: target, readScenario: nil,
+                                                hangup: hangup)
+            defer { control.stop() }
             // The hosts own the devices whose directories the tree shows: keep them while serving.
             try withExtendedLifetime(loaded) {
                 try server.run(mountpoint: target) {
