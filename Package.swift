@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "KernelCore", "FuseServer", "SysfsTree"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
+            "KernelCore", "DriverCatalog", "Harness", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .testTarget(name: "DriverTests", dependencies: ["KernelCore", "DriverCatalog", "MigrationCheck"]
                         + drivers.map { .target(name: $0) }),

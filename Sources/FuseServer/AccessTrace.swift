@@ -45,27 +45,37 @@ public final class AccessTrace: Sendable {
     }
 }
 
-/// The process behind a FUSE request, as `fuse_req_ctx` reports it.
+/// The process behind a FUSE request. FUSE reports the calling *thread*;
+/// its process (thread group) and command name come from `/proc`.
 struct RequestCaller {
     let pid: Int32
     /// `/proc/<pid>/comm`, or nil once the process is gone.
     let command: String?
 
-    init(pid: Int32) {
-        self.pid = pid
-        self.command = RequestCaller.commandName(of: pid)
+    init(thread: Int32) {
+        let process = RequestCaller.threadGroup(of: thread) ?? thread
+        self.pid = process
+        self.command = RequestCaller.readProcFile("/proc/\(process)/comm").map { text in
+            text.hasSuffix("\n") ? String(text.dropLast()) : text
+        }
     }
 
-    static func commandName(of pid: Int32) -> String? {
-        guard pid > 0 else { return nil }
-        let fd = open("/proc/\(pid)/comm", O_RDONLY | O_CLOEXEC)
+    /// The `Tgid:` of `/proc/<tid>/status` (reachable for any thread, listed or not).
+    static func threadGroup(of thread: Int32) -> Int32? {
+        guard thread > 0, let status = readProcFile("/proc/\(thread)/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Tgid:") {
+            return Int32(line.dropFirst(5).drop { $0 == " " || $0 == "\t" })
+        }
+        return nil
+    }
+
+    private static func readProcFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
+        var buffer = [UInt8](repeating: 0, count: 4096)
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
-        var name = buffer.prefix(count)
-        if name.last == UInt8(ascii: "\n") { name = name.dropLast() }
-        return String(decoding: name, as: UTF8.self)
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
     }
 }

@@ -61,6 +61,11 @@ final class HangupListener: @unchecked Sendable {
     }
 
     private func listen() {
+        // The mask is inherited across exec: a parent that blocked SIGHUP must not silence it here.
+        var hangup = sigset_t()
+        sigemptyset(&hangup)
+        sigaddset(&hangup, SIGHUP)
+        pthread_sigmask(SIG_UNBLOCK, &hangup, nil)
         var byte: UInt8 = 0
         while true {
             let count = read(readFD, &byte, 1)

@@ -41,7 +41,7 @@ extension FuseServer {
     func traceRecord(_ request: fuse_req_t?, _ operation: String, path: String, host: String?) -> TraceRecord {
         var record = TraceRecord(operation: operation, path: path, host: host)
         if let context = fuse_req_ctx(request) {
-            let caller = RequestCaller(pid: context.pointee.pid)
+            let caller = RequestCaller(thread: context.pointee.pid)
             record.pid = caller.pid
             record.command = caller.command
         }

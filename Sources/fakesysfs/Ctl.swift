@@ -41,7 +41,7 @@ struct Ctl: ParsableCommand {
     func run() throws {
         let target = Ctl.absolute(mountpoint)
         guard let path = socket ?? ControlSocketPath.forClient(mountpoint: target) else {
-            throw ValidationError("no control socket for \(target): is fakesysfs serving it, mounted by this user?")
+            throw CommandFailure("no control socket for \(target): is fakesysfs serving it, mounted by this user?")
         }
         let reply = ControlClient.send(ControlRequest(arguments: command), to: path)
         print(reply.output, terminator: "")

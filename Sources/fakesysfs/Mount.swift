@@ -3,6 +3,7 @@ import DriverCatalog
 import FuseServer
 import Harness
 import KernelCore
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,11 +62,17 @@ struct Mount: ParsableCommand {
         }
     }
 
+    /// The kernel's log: the server log, and the reason a traced or controlled operation was refused.
+    static let kernelLog: @Sendable (String) -> Void = { message in
+        Log.write(message)
+        KernelMessages.record(message)
+    }
+
     private func serve(at target: String) throws {
         if let readyFD { Daemon.closeOnExec(readyFD) }
         let loaded: Scenario
         do {
-            loaded = try DriverCatalog.loadScenario(scenario) { Log.write($0) }
+            loaded = try DriverCatalog.loadScenario(scenario, log: Mount.kernelLog)
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
             throw ValidationError("\(error)")

@@ -53,7 +53,7 @@ struct TraceCommand: ParsableCommand {
         do {
             records = try TraceLog.read(file)
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         let kept = records.filter { filter.keeps($0.entry) }
         if count {

@@ -30,7 +30,7 @@ final class MountedTree: Sendable {
 
     /// Mounts the default host, or `scenario` (a YAML file), in the background as
     /// `fakesysfs mount` does for a user, with further mount `options`
-    /// (`--allow-other`, `--state FILE`), and returns once the tree is served.
+    /// (`--allow-other`, `--state FILE`, `--trace FILE`), and returns once the tree is served.
     static func mount(scenario: String? = nil, options: [String] = []) throws -> MountedTree {
         if let problem = FUSEAvailability.problem { throw TestFailure("cannot mount: \(problem)") }
         let tree = try MountedTree(workspace: makeWorkspace())

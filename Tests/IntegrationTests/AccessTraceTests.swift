@@ -1,0 +1,73 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mount --trace` and `fakesysfs trace` as a test uses them.
+@Suite(.requiresFUSE) struct AccessTraceTests {
+    let numvfs = "/devices/pci0000:00/0000:3b:00.0/sriov_numvfs"
+
+    @Test func writesAndReadsNameTheCaller() throws {
+        let trace = TraceFile()
+        defer { trace.remove() }
+        let tree = try MountedTree.mount(options: ["--trace", trace.path])
+        defer { tree.unmount() }
+        #expect(POSIX.writeFile(tree.path("/bus/pci/devices/0000:3b:00.0/sriov_numvfs"), "99\n") == .failure(.outOfRange))
+        #expect(POSIX.readFile(tree.path(numvfs)) == .success("0\n"))
+        let mine = trace.entries.filter { $0.pid == getpid() }
+        #expect(mine.map(\.op) == ["readlink", "open", "write", "read"])
+        let write = try #require(mine.first { $0.op == "write" })
+        #expect(write.path == numvfs)
+        #expect(write.value == "99\n")
+        #expect(write.bytes == 3)
+        #expect(write.error == "ERANGE")
+        #expect(mine.first { $0.op == "open" }?.mode == "w")
+        #expect(mine.last?.bytes == 2)
+        #expect(mine.allSatisfy { $0.comm != nil })
+    }
+
+    @Test func controlChangesUEventsAndReasonsAreTraced() throws {
+        let trace = TraceFile()
+        defer { trace.remove() }
+        let tree = try MountedTree.mount(options: ["--trace", trace.path])
+        defer { tree.unmount() }
+        _ = try tree.ctl("mark", "step 1")
+        _ = try tree.ctl("set-vfs", "0000:3b:00.0", "1")
+        #expect(POSIX.writeFile(tree.path(numvfs), "2") == .failure(.resourceBusy))
+        let entries = trace.entries
+        #expect(entries.first?.op == "mark")
+        #expect(entries.contains { $0.op == "uevent" && $0.action == "add" && $0.path == "/devices/pci0000:00/0000:3b:00.1" })
+        #expect(entries.contains { $0.op == "ctl" && $0.value == "set-vfs 0000:3b:00.0 1" && $0.errno == 0 })
+        let refused = try #require(entries.last)
+        #expect(refused.op == "write")
+        #expect(refused.reason == "0000:3b:00.0: 1 VFs already enabled. Disable before enabling 2 VFs")
+    }
+
+    @Test func lookupsOnlyWhenAskedFor() throws {
+        let plain = TraceFile(), detailed = TraceFile()
+        defer { plain.remove(); detailed.remove() }
+        let quiet = try MountedTree.mount(options: ["--trace", plain.path])
+        defer { quiet.unmount() }
+        let chatty = try MountedTree.mount(options: ["--trace", detailed.path, "--trace-lookups"])
+        defer { chatty.unmount() }
+        for tree in [quiet, chatty] { _ = POSIX.stat(tree.path("/bus/pci/devices/0000:00:09.0")) }
+        #expect(!plain.entries.contains { $0.op == "lookup" })
+        #expect(detailed.entries.contains { $0.op == "lookup" && $0.path == "/bus/pci/devices/0000:00:09.0" && $0.error == "ENOENT" })
+    }
+
+    @Test func traceCommandFiltersAndExitsOneOnNoMatch() throws {
+        let trace = TraceFile()
+        defer { trace.remove() }
+        let tree = try MountedTree.mount(options: ["--trace", trace.path])
+        defer { tree.unmount() }
+        #expect(POSIX.writeFile(tree.path(numvfs), "x") == .failure(.invalidArgument))
+        let errors = try MountedTree.traceCommand(trace.path, "--errors", "--pid", String(getpid()))
+        #expect(errors.status == 0)
+        #expect(errors.output.hasSuffix(" write \(numvfs) \"x\" = EINVAL\n"))
+        #expect(try MountedTree.traceCommand(trace.path, "--op", "write", "--count").output == "1\n")
+        #expect(try MountedTree.traceCommand(trace.path, "--path", "*/remove").status == 1)
+        let json = try MountedTree.traceCommand(trace.path, "--op", "write", "--json")
+        #expect(json.output.hasPrefix("{\"time\":"))
+        #expect(json.output.contains("\"error\":\"EINVAL\""))
+    }
+}
