@@ -91,7 +91,7 @@ extension LiveSystem {
         var settings = declaration.settings
         for (key, value) in parsed.set { settings.values[key] = value }
         for key in parsed.removed { settings.values[key] = nil }
-        try update(device, to: settings, on: live)
+        try update(device, to: settings, driverName: declaration.driver, on: live)
         declaration.settings = settings
         live.declarations[device.address] = declaration
         return "updated \(device.address) (\(declaration.driver)): " + describe(settings)
@@ -99,11 +99,24 @@ extension LiveSystem {
 
     /// Hands the driver its new settings under the host's lock; if the mdev types it
     /// offers change, the device is unbound and bound again, as a driver reload would.
-    func update(_ device: PCIDevice, to settings: DriverSettings, on live: LiveHost) throws(ControlError) {
+    /// Settings that would make another PCI function (its IDs, BARs, SR-IOV
+    /// capability, kernel driver) are refused: that takes an unplug and a plug.
+    func update(_ device: PCIDevice, to settings: DriverSettings, driverName: String,
+                on live: LiveHost) throws(ControlError) {
         if let pf = device.physicalFunction {
             throw ControlError("\(device.address) is a VF of \(pf.address): update the PF")
         }
         guard let driver = device.driver else { throw ControlError("\(device.address) has no vendor driver") }
+        guard let factory = drivers(driverName) else { throw ControlError("unknown driver '\(driverName)'") }
+        let fresh: DeviceSpec
+        do {
+            fresh = try factory.make(address: device.address, settings: settings, context: live.context).spec
+        } catch {
+            throw ControlError("\(device.address): cannot update: \(error)")
+        }
+        if let difference = LiveSystem.functionDifference(device.spec, fresh) {
+            throw ControlError("\(device.address): cannot update: the \(difference) would change; unplug and plug it instead")
+        }
         let host = live.host
         let typesBefore = mdevTypeNames(of: device)
         do {
@@ -121,6 +134,16 @@ extension LiveSystem {
             host.emit(UEvent(action: .bind, devpath: device.directory.path, subsystem: "pci",
                              properties: device.ueventProperties))
         }
+    }
+
+    /// What makes two specs different PCI functions, named; nil when only driver state differs
+    /// (`initialVFs` counts only when a device is added).
+    static func functionDifference(_ current: DeviceSpec, _ fresh: DeviceSpec) -> String? {
+        if current.identity != fresh.identity { return "PCI identity" }
+        if current.bars != fresh.bars { return "BAR layout" }
+        if current.sriov != fresh.sriov { return "SR-IOV capability" }
+        if current.kernelDriver != fresh.kernelDriver { return "kernel driver" }
+        return nil
     }
 
     private func mdevTypeNames(of device: PCIDevice) -> Set<String> {

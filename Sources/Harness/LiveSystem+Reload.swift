@@ -64,7 +64,7 @@ extension LiveSystem {
             }
             if !previous.settings.sameValues(as: declaration.settings) {
                 do {
-                    try update(device, to: declaration.settings, on: live)
+                    try update(device, to: declaration.settings, driverName: declaration.driver, on: live)
                     live.declarations[declaration.address]?.settings = declaration.settings
                     done.append(prefix + "updated \(declaration.address): " + describe(declaration.settings))
                 } catch {
@@ -73,14 +73,23 @@ extension LiveSystem {
                     continue
                 }
             }
-            if previous.vfs != declaration.vfs {
-                try setVFs(declaration.vfs, on: device)
-                live.declarations[declaration.address]?.vfs = declaration.vfs
-                done.append(prefix + "\(declaration.address): \(declaration.vfs) VFs")
+            let (before, after) = (effectiveVFs(previous, on: live), effectiveVFs(declaration, on: live))
+            if before != after {
+                try setVFs(after, on: device)
+                live.declarations[declaration.address]?.vfs = after
+                done.append(prefix + "\(declaration.address): \(after) VFs")
             }
             try applyMdevs(from: previous.mdevs, to: declaration.mdevs, on: device, live: live, prefix: prefix, done: &done)
         }
         live.declared = new
+    }
+
+    /// The VFs a declaration asks for: `vfs`, else the driver's `initial_vfs` setting.
+    private func effectiveVFs(_ declaration: DeviceDeclaration, on live: LiveHost) -> Int {
+        if declaration.vfs > 0 { return declaration.vfs }
+        let made = try? drivers(declaration.driver)?.make(address: declaration.address, settings: declaration.settings,
+                                                          context: live.context)
+        return made?.spec.initialVFs ?? 0
     }
 
     private func replug(_ device: PCIDevice, with declaration: DeviceDeclaration, on live: LiveHost) throws(ControlError) {

@@ -27,7 +27,7 @@ import Testing
         #expect(test.ctl("plug", "0000:5e:00.0", "nope").error == "unknown driver 'nope' (drivers: frozen, versioned)")
         #expect(test.ctl("plug", "0000:00:02.0", "versioned").error == "0000:00:02.0 is already present on host test")
         #expect(test.ctl("plug", "0000:5e:00.0", "versioned", "colour=red").error
-                == "versioned at 0000:5e:00.0: setting colour: unknown setting (known: version, capacity)")
+                == "versioned at 0000:5e:00.0: setting colour: unknown setting (known: version, capacity, device)")
         #expect(test.ctl("plug", "5e:00", "versioned").error
                 == "'5e:00' is not a PCI address (DDDD:BB:DD.F, e.g. 0000:3b:00.0)")
         #expect(test.host.devices.count == 1)
@@ -77,7 +77,9 @@ import Testing
         #expect(test.ctl("update", "0000:00:02.0", "capacity=0").error
                 == "0000:00:02.0: cannot update: capacity: 1 units are in use")
         #expect(test.ctl("update", "0000:00:02.0", "speed=9").error
-                == "0000:00:02.0: cannot update: speed: unknown setting (known: version, capacity)")
+                == "0000:00:02.0: cannot update: speed: unknown setting (known: version, capacity, device)")
+        #expect(test.ctl("update", "0000:00:02.0", "device=18016").error
+                == "0000:00:02.0: cannot update: the PCI identity would change; unplug and plug it instead")
         #expect(test.ctl("update", "0000:00:02.0").error == "give the settings to change, KEY=VALUE")
         #expect(test.read(gpuDirectory + "/mdev_supported_types/versioned-unit/available_instances") == "3\n")
         #expect(test.ctl("plug", "0000:3b:00.0", "frozen").status == 0)

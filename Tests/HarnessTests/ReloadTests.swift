@@ -85,6 +85,18 @@ final class ScenarioSource: Sendable {
                                       + "uevent add /devices/pci0000:00/0000:3b:00.0 (pci)\n"))
     }
 
+    @Test func aNewPCIIdentityIsReplugged() {
+        let declared = host([gpu()])
+        let source = ScenarioSource(declared)
+        let test = TestSystem(declarations: declared, readScenario: source.reader)
+        var changed = gpu()
+        changed.settings.values["device"] = .integer(0x4660)
+        source.set(host([changed]))
+        #expect(test.ctl("reload").output.hasPrefix("reloaded: replugged 0000:00:02.0 (0000:00:02.0: cannot update: "
+                                                    + "the PCI identity would change; unplug and plug it instead)"))
+        #expect(test.read("/devices/pci0000:00/0000:00:02.0/device") == "0x4660\n")
+    }
+
     @Test func controlChangesTheFileDoesNotMentionStay() {
         let declared = host([gpu()])
         let source = ScenarioSource(declared)

@@ -46,7 +46,7 @@ final class VersionedDriver: VendorDriver, @unchecked Sendable {
         guard updatable else {
             throw SettingsError(key: "settings", reason: "this driver cannot change its settings while the device exists")
         }
-        try settings.checkKeys(["version", "capacity"])
+        try settings.checkKeys(["version", "capacity", "device"])
         let newCapacity = try settings.integer("capacity", default: 4)
         guard newCapacity >= used else { throw SettingsError(key: "capacity", reason: "\(used) units are in use") }
         version = try settings.string("version", default: "1.0")
@@ -56,13 +56,15 @@ final class VersionedDriver: VendorDriver, @unchecked Sendable {
 
 enum VersionedFactory: DriverFactory {
     static let name = "versioned"
-    static let settingsHelp: [(key: String, meaning: String)] = [("version", "software version"), ("capacity", "units")]
+    static let settingsHelp: [(key: String, meaning: String)] = [("version", "software version"), ("capacity", "units"),
+                                                                 ("device", "PCI device ID")]
 
     static func make(address: PCIAddress, settings: DriverSettings, context: HostContext)
         throws(SettingsError) -> (spec: DeviceSpec, driver: any VendorDriver) {
-        try settings.checkKeys(["version", "capacity"])
+        try settings.checkKeys(["version", "capacity", "device"])
+        let device = UInt16(clamping: try settings.integer("device", default: 0x1234))
         let spec = DeviceSpec(address: address,
-                              identity: PCIIdentity(vendor: 0x8086, device: 0x1234, classCode: 0x030000),
+                              identity: PCIIdentity(vendor: 0x8086, device: device, classCode: 0x030000),
                               kernelDriver: "versioned",
                               sriov: SRIOVCapability(totalVFs: 8, vfDevice: 0x1235, vfDriver: "versioned"))
         return (spec, VersionedDriver(version: try settings.string("version", default: "1.0"),
