@@ -43,7 +43,9 @@ let package = Package(
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog", "CLinux"]),
         .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "KernelCore", "FuseServer", "SysfsTree"]),
+        .testTarget(name: "HarnessTests", dependencies: [
+            "Harness", "KernelCore", "FuseServer", "SysfsTree", "DriverCatalog",
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", "Harness", .product(name: "SystemPackage", package: "swift-system"),
         ]),

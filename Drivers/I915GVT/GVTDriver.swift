@@ -8,11 +8,11 @@ import SysfsTree
 final class GVTDriver: VendorDriver, @unchecked Sendable {
     let platform: GVTPlatform
     let types: [GVTType]
-    let softwareVersion: UInt32
-    let migration: Bool
     let interfaces: CompatibilityInterfaces
 
-    // Guarded by the host's lock.
+    // Guarded by the host's lock; `update` changes the first two, as a new GVT release would.
+    private(set) var softwareVersion: UInt32
+    private(set) var migration: Bool
     private var resources: GVTResources
     private var vgpuIDs: [MdevUUID: Int] = [:]
 
@@ -61,7 +61,7 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
         guard let gvtType = gvtType(type) else { return [] }
         return interfaces.nodes(in: directory, for: .typeDirectory,
                                 subject: "\(parent.address) \(GVTCompatibility.driver)-\(type.name)",
-                                log: logger(parent), describe: describe(gvtType))
+                                log: logger(parent), describe: describe(gvtType, host: parent.host))
     }
 
     func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] {
@@ -78,16 +78,27 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
             }]
         }
         return [vgpu] + interfaces.nodes(in: directory, for: .device, subject: "\(mdev.parent.address) \(uuid)",
-                                         log: logger(mdev.parent), describe: describe(gvtType))
+                                         log: logger(mdev.parent), describe: describe(gvtType, host: host))
     }
 
-    /// The description of a type and of every vGPU of it; nil (ENODEV) when
-    /// migration is off or the software version is GVT's "invalid" marker.
-    private func describe(_ type: GVTType) -> CompatibilityInterfaces.Describe {
-        let description = migration && softwareVersion != GVTCompatibility.invalidSoftwareVersion
-            ? GVTCompatibility.describe(deviceID: platform.deviceID, softwareVersion: softwareVersion, type: type)
-            : nil
-        return { description }
+    /// The description of a type and of every vGPU of it, with the software
+    /// version of the moment; nil (ENODEV) when migration is off or the
+    /// software version is GVT's "invalid" marker.
+    private func describe(_ type: GVTType, host: Host?) -> CompatibilityInterfaces.Describe {
+        let deviceID = platform.deviceID
+        return { [weak self, weak host] () throws(Errno) in
+            guard let self, let host else { throw .noDevice }
+            let (softwareVersion, migration) = host.lock.withLock { (self.softwareVersion, self.migration) }
+            guard migration && softwareVersion != GVTCompatibility.invalidSoftwareVersion else { return nil }
+            return GVTCompatibility.describe(deviceID: deviceID, softwareVersion: softwareVersion, type: type)
+        }
+    }
+
+    /// A GVT release with another software version, or migration switched on or off, takes effect at once.
+    func update(settings: DriverSettings) throws(SettingsError) {
+        let live = try I915GVTFactory.liveSettings(settings)
+        softwareVersion = live.softwareVersion
+        migration = live.migration
     }
 
     private func logger(_ device: PCIDevice) -> @Sendable (String) -> Void {

@@ -25,11 +25,9 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
         guard [128, 256, 512, 1024, 2048].contains(apertureMB) else {
             throw SettingsError(key: "aperture_mb", reason: "expected 128, 256, 512, 1024 or 2048")
         }
-        let softwareVersion = try settings.integer("software_version", default: 1, in: 0...Int(UInt32.max))
-        let driver = GVTDriver(platform: platform, apertureMB: apertureMB,
-                               softwareVersion: UInt32(softwareVersion),
-                               migration: try settings.boolean("migration", default: true),
-                               flavours: context.flavours)
+        let live = try liveSettings(settings)
+        let driver = GVTDriver(platform: platform, apertureMB: apertureMB, softwareVersion: live.softwareVersion,
+                               migration: live.migration, flavours: context.flavours)
         let spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: deviceID, subsystemVendor: 0x8086,
                                                     subsystemDevice: 0x2212, classCode: 0x030000, revision: 0x04),
@@ -37,5 +35,12 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
                               bars: [BAR(size: 16 << 20), BAR(size: UInt64(apertureMB) << 20, prefetchable: true),
                                      BAR(size: 64, is64Bit: false, isIO: true)])
         return (spec, driver)
+    }
+
+    /// The settings a running driver takes at once (`VendorDriver.update`).
+    static func liveSettings(_ settings: DriverSettings) throws(SettingsError) -> (softwareVersion: UInt32, migration: Bool) {
+        try settings.checkKeys(settingsHelp.map(\.key))
+        let softwareVersion = try settings.integer("software_version", default: 1, in: 0...Int(UInt32.max))
+        return (UInt32(softwareVersion), try settings.boolean("migration", default: true))
     }
 }

@@ -5,12 +5,14 @@ import SysfsTree
 /// The `nvme` PCI driver with SR-IOV (`pci_sriov_configure_simple`): VFs
 /// carry a writable `remote_url` and the compatibility interfaces.
 final class NVMeDriver: VendorDriver, @unchecked Sendable {
-    let driverVersion: SemanticVersion
-    let defaultURL: String
-    let migration: Bool
     let interfaces: CompatibilityInterfaces
 
-    // Guarded by the host's lock; a VF without an entry uses `defaultURL`.
+    // Guarded by the host's lock; `update` changes the first three, as a new
+    // driver release or a new storage default would.
+    private(set) var driverVersion: SemanticVersion
+    private(set) var defaultURL: String
+    private(set) var migration: Bool
+    /// A VF without an entry uses `defaultURL`.
     private var urls: [PCIAddress: String] = [:]
 
     init(driverVersion: SemanticVersion, defaultURL: String, migration: Bool, flavours: Set<InterfaceFlavour>) {
@@ -55,12 +57,20 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
             })
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
-            guard self.migration else { return nil }
-            let url = host.lock.withLock { self.url(of: address) }
-            return NVMeCompatibility.describe(identity: identity, driverVersion: self.driverVersion, url: url)
+            let (migration, driverVersion, url) = host.lock.withLock { (self.migration, self.driverVersion, self.url(of: address)) }
+            guard migration else { return nil }
+            return NVMeCompatibility.describe(identity: identity, driverVersion: driverVersion, url: url)
         }
         return [remoteURL] + interfaces.nodes(in: directory, for: .device, subject: address.description,
                                               log: log, describe: describe)
+    }
+
+    /// Another driver version, default remote storage (for VFs not given their own) or migration switch, at once.
+    func update(settings: DriverSettings) throws(SettingsError) {
+        let live = try NVMeVFFactory.liveSettings(settings)
+        driverVersion = live.driverVersion
+        defaultURL = live.defaultURL
+        migration = live.migration
     }
 
     private func url(of vf: PCIAddress) -> String {

@@ -17,12 +17,9 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
 
     public static func make(address: PCIAddress, settings: DriverSettings, context: HostContext)
         throws(SettingsError) -> (spec: DeviceSpec, driver: any VendorDriver) {
-        try settings.checkKeys(settingsHelp.map(\.key))
-        let url = try settings.string("remote_url", default: "nvme+tcp://192.0.2.10:4420/nqn.2014-08.com.example:pool0")
-        if let problem = RemoteStorageURL.problem(url) { throw SettingsError(key: "remote_url", reason: problem) }
+        let live = try liveSettings(settings)
         let totalVFs = try settings.integer("total_vfs", default: 32, in: 1...127)
-        let driver = NVMeDriver(driverVersion: try settings.version("driver_version", default: SemanticVersion(1)),
-                                defaultURL: url, migration: try settings.boolean("migration", default: true),
+        let driver = NVMeDriver(driverVersion: live.driverVersion, defaultURL: live.defaultURL, migration: live.migration,
                                 flavours: context.flavours)
         var spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x144d, device: 0xa824, subsystemVendor: 0x144d,
@@ -32,5 +29,15 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
                                                      vfDevice: 0xa824, vfDriver: "nvme"))
         spec.initialVFs = try settings.integer("initial_vfs", default: 0, in: 0...totalVFs)
         return (spec, driver)
+    }
+
+    /// The settings a running driver takes at once (`VendorDriver.update`).
+    static func liveSettings(_ settings: DriverSettings)
+        throws(SettingsError) -> (driverVersion: SemanticVersion, defaultURL: String, migration: Bool) {
+        try settings.checkKeys(settingsHelp.map(\.key))
+        let url = try settings.string("remote_url", default: "nvme+tcp://192.0.2.10:4420/nqn.2014-08.com.example:pool0")
+        if let problem = RemoteStorageURL.problem(url) { throw SettingsError(key: "remote_url", reason: problem) }
+        return (try settings.version("driver_version", default: SemanticVersion(1)), url,
+                try settings.boolean("migration", default: true))
     }
 }

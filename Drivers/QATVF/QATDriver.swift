@@ -19,15 +19,19 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
 
     static let vqatType = "vqat_vf"
 
-    let configuration: QATCompatibility.Configuration
-    let migration: Bool
-    let scalableIOV: Bool
     let interfaces: CompatibilityInterfaces
 
-    // Guarded by the host's lock.
+    // Guarded by the host's lock; `update` changes them, as a new driver release or module options would.
+    private(set) var configuration: QATCompatibility.Configuration
+    private(set) var migration: Bool
+    private(set) var scalableIOV: Bool
     var state: State
     /// The description last built for each exposed device ID, with the services it was built for.
     private var described: [UInt16: (services: String, description: CompatibilityDescription)] = [:]
+    /// `cfg_services` and `state` as the settings last gave them: an update
+    /// that leaves them alone keeps what was written to `qat/` since.
+    private var configuredServices: String
+    private var configuredUp: Bool
 
     init(configuration: QATCompatibility.Configuration, services: String, up: Bool, migration: Bool,
          scalableIOV: Bool, flavours: Set<InterfaceFlavour>) {
@@ -35,8 +39,24 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
         self.migration = migration
         self.scalableIOV = scalableIOV
         self.state = State(services: services, up: up)
+        self.configuredServices = services
+        self.configuredUp = up
         self.interfaces = CompatibilityInterfaces(flavours: flavours, schema: QATCompatibility.schema,
                                                   codec: QATCompatibility.codec)
+    }
+
+    // MARK: Settings
+
+    func update(settings: DriverSettings) throws(SettingsError) {
+        let live = try QATVFFactory.liveSettings(settings, model: configuration.model)
+        configuration = live.configuration
+        described = [:]
+        migration = live.migration
+        scalableIOV = live.scalableIOV
+        if live.services != configuredServices { state.services = live.services }
+        if live.up != configuredUp { state.up = live.up }
+        configuredServices = live.services
+        configuredUp = live.up
     }
 
     // MARK: SR-IOV
@@ -114,8 +134,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
         weak let host = owner.host
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
-            guard self.migration else { return nil }
-            return host.lock.withLock { self.description(exposing: device) }
+            return host.lock.withLock { self.migration ? self.description(exposing: device) : nil }
         }
         return interfaces.nodes(in: directory, for: location, subject: subject,
                                 log: { message in host?.log(message) }, describe: describe)

@@ -29,22 +29,9 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
         guard let model = QATModel.all.first(where: { $0.pfDevice == pfDevice }) else {
             throw SettingsError(key: "device", reason: "expected 4940, 4942, 4944, 4946 or 4948")
         }
-        let disabled = try settings.list("disabled_capabilities", default: [])
-        if let unknown = disabled.first(where: { !QATServices.capabilityBits.values.contains($0) }) {
-            throw SettingsError(key: "disabled_capabilities", reason: "unknown capability \(unknown) (known: "
-                                + QATServices.capabilityBits.values.sorted().joined(separator: ", ") + ")")
-        }
-        let configuration = QATCompatibility.Configuration(
-            model: model, driverVersion: try settings.version("driver_version", default: SemanticVersion(1)),
-            compatVersion: try settings.integer("compat_version", default: 5, in: 1...5),
-            disabledCapabilities: Set(disabled))
-        let driver = QATDriver(configuration: configuration,
-                               services: try settings.choice("cfg_services", default: "sym;asym",
-                                                             from: QATServices.accepted),
-                               up: try settings.choice("state", default: "up", from: ["up", "down"]) == "up",
-                               migration: try settings.boolean("migration", default: true),
-                               scalableIOV: try settings.boolean("siov", default: false),
-                               flavours: context.flavours)
+        let live = try liveSettings(settings, model: model)
+        let driver = QATDriver(configuration: live.configuration, services: live.services, up: live.up,
+                               migration: live.migration, scalableIOV: live.scalableIOV, flavours: context.flavours)
         let totalVFs = try settings.integer("total_vfs", default: 16, in: 1...QATModel.bundles)
         var spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: model.pfDevice, subsystemVendor: 0x8086,
@@ -58,5 +45,32 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
                                                                                    from: ["vfio-pci", "qat_vfio_pci"])))
         spec.initialVFs = try settings.integer("initial_vfs", default: 0, in: 0...totalVFs)
         return (spec, driver)
+    }
+
+    /// The settings a running driver takes at once (`VendorDriver.update`); `model` is the device's own.
+    struct LiveSettings {
+        var configuration: QATCompatibility.Configuration
+        var services: String
+        var up: Bool
+        var migration: Bool
+        var scalableIOV: Bool
+    }
+
+    static func liveSettings(_ settings: DriverSettings, model: QATModel) throws(SettingsError) -> LiveSettings {
+        try settings.checkKeys(settingsHelp.map(\.key))
+        let disabled = try settings.list("disabled_capabilities", default: [])
+        if let unknown = disabled.first(where: { !QATServices.capabilityBits.values.contains($0) }) {
+            throw SettingsError(key: "disabled_capabilities", reason: "unknown capability \(unknown) (known: "
+                                + QATServices.capabilityBits.values.sorted().joined(separator: ", ") + ")")
+        }
+        let configuration = QATCompatibility.Configuration(
+            model: model, driverVersion: try settings.version("driver_version", default: SemanticVersion(1)),
+            compatVersion: try settings.integer("compat_version", default: 5, in: 1...5),
+            disabledCapabilities: Set(disabled))
+        return LiveSettings(configuration: configuration,
+                            services: try settings.choice("cfg_services", default: "sym;asym", from: QATServices.accepted),
+                            up: try settings.choice("state", default: "up", from: ["up", "down"]) == "up",
+                            migration: try settings.boolean("migration", default: true),
+                            scalableIOV: try settings.boolean("siov", default: false))
     }
 }
