@@ -49,6 +49,9 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "DriverCatalog", "Harness", .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        .testTarget(name: "ExampleDriverTests", dependencies: [
+            "KernelCore", .product(name: "SystemPackage", package: "swift-system"),
+        ], path: "examples/driver"),
         .testTarget(name: "DriverTests", dependencies: ["KernelCore", "DriverCatalog", "MigrationCheck"]
                         + drivers.map { .target(name: $0) }),
     ] + drivers.map { .target(name: $0, dependencies: ["KernelCore"], path: "Drivers/\($0)") },
