@@ -70,9 +70,28 @@ public struct TreeSnapshot: Sendable {
         }
         for (path, old) in entries.sorted(by: { $0.key < $1.key }) {
             guard let new = newer.entries[path], new != old else { continue }
-            changes.changed.append(.init(path: path, old: old.rendered, new: new.rendered))
+            let (before, after) = TreeSnapshot.rendered(old, new)
+            changes.changed.append(.init(path: path, old: before, new: after))
         }
         return changes
+    }
+
+    /// Both values on one line each; long ones are cut around where they differ,
+    /// so a changed version inside a long JSON object still shows.
+    static func rendered(_ old: Entry, _ new: Entry) -> (String, String) {
+        guard case .text(let before) = old, case .text(let after) = new else { return (old.rendered, new.rendered) }
+        let (a, b) = (Array(before.oneLineValue), Array(after.oneLineValue))
+        guard a.count > 120 || b.count > 120 else { return (String(a), String(b)) }
+        var prefix = 0
+        while prefix < min(a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < min(a.count, b.count) - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        let start = max(0, prefix - 30)
+        func window(_ text: [Character]) -> String {
+            let end = min(text.count, max(text.count - suffix, prefix) + 30, start + 120)
+            return (start > 0 ? "..." : "") + String(text[start..<end]) + (end < text.count ? "..." : "")
+        }
+        return (window(a), window(b))
     }
 
     private func parentPath(_ path: String) -> String {
@@ -124,7 +143,7 @@ extension TreeSnapshot.Entry {
         switch self {
         case .directory: text = "(directory)"
         case .link(let target): text = "-> " + target
-        case .text(let value): text = value.hasSuffix("\n") ? String(value.dropLast()) : value
+        case .text(let value): text = value.oneLineValue
         case .unreadable(let error): text = "(\(error))"
         case .writeOnly: text = "(write-only)"
         case .binary(let bytes): text = "(\(bytes.count) bytes, checksum \(String(fnv1a(bytes) & 0xffff_ffff, radix: 16)))"
@@ -136,6 +155,11 @@ extension TreeSnapshot.Entry {
 }
 
 extension String {
+    /// An attribute value without its trailing newline, other newlines as `\n`.
+    var oneLineValue: String {
+        (hasSuffix("\n") ? String(dropLast()) : self).replacingNewlines
+    }
+
     var replacingNewlines: String {
         split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")
     }

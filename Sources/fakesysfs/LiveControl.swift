@@ -1,3 +1,4 @@
+import DriverCatalog
 import FuseServer
 import Harness
 import KernelCore
@@ -18,7 +19,8 @@ final class LiveControl: Sendable {
     static func start(hosts: [Host], declarations: [HostDeclaration], server: FuseServer, trace: AccessTrace?,
                       mountpoint: String, readScenario: LiveSystem.ScenarioReader?, hangup: HangupTarget) throws -> LiveControl {
         let system = LiveSystem(hosts: hosts, declarations: declarations, faults: server.faults, trace: trace,
-                                drivers: { _ in nil }, driverNames: [], readScenario: readScenario,
+                                drivers: { DriverCatalog.factory(named: $0) }, driverNames: DriverCatalog.names,
+                                readScenario: readScenario,
                                 flush: { server.flushControlChanges() })
         let path = try ControlSocketPath.forServer(mountpoint: mountpoint)
         let socket = try ControlServer(path: path, log: { Log.write($0) }) { request in

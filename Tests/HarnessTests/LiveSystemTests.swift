@@ -225,3 +225,14 @@ import Testing
             """)
     }
 }
+
+@Suite struct TreeChangeRenderingTests {
+    @Test func longValuesAreCutAroundTheDifference() {
+        let before = #"{"device_api": "vfio-pci", "vendor": "nvme", "version": {"major": 1, "minor": 0, "bugfix": 0}, "vfio-pci": {"vendor": "144d", "device": "a824"}}"# + "\n"
+        let after = before.replacingOccurrences(of: #""major": 1, "minor": 0"#, with: #""major": 0, "minor": 9"#)
+        let (old, new) = TreeSnapshot.rendered(.text(before), .text(after))
+        #expect(old == #"... "nvme", "version": {"major": 1, "minor": 0, "bugfix": 0}, "vfio-pci": {"..."#)
+        #expect(new == #"... "nvme", "version": {"major": 0, "minor": 9, "bugfix": 0}, "vfio-pci": {"..."#)
+        #expect(TreeSnapshot.rendered(.text("4\n"), .text("3\n")) == ("4", "3"))
+    }
+}
