@@ -43,6 +43,25 @@ import Glibc
         #expect(refused.reason == "0000:3b:00.0: 1 VFs already enabled. Disable before enabling 2 VFs")
     }
 
+    /// "Did the stack check compatibility, and why was it refused?" after a live driver downgrade.
+    @Test func aRefusedMigrationVersionCarriesTheDriversReason() throws {
+        let trace = TraceFile()
+        defer { trace.remove() }
+        let tree = try MountedTree.mount(options: ["--trace", trace.path])
+        defer { tree.unmount() }
+        #expect(try tree.ctl("set-vfs", "0000:3b:00.0", "2").status == 0)
+        let source = try POSIX.readFile(tree.path("/bus/pci/devices/0000:3b:00.1/migration_version")).get()
+        let update = try tree.ctl("update", "0000:3b:00.0", "driver_version=0.9.0")
+        #expect(update.status == 0)
+        #expect(update.output.hasPrefix("updated 0000:3b:00.0 (nvme-vf): driver_version=0.9.0\n"))
+        #expect(POSIX.writeFile(tree.path("/bus/pci/devices/0000:3b:00.2/migration_version"), source) == .failure(.invalidArgument))
+        let refused = try #require(trace.entries.last { $0.op == "write" })
+        #expect(refused.path == "/devices/pci0000:00/0000:3b:00.2/migration_version")
+        #expect(refused.reason == "0000:3b:00.2: migration_version refused: software_version not matched: source 1.0.0, "
+                + "target 0.9.0 (same major, the target's minor at least the source's)")
+        #expect(trace.entries.contains { $0.op == "read" && $0.path == "/devices/pci0000:00/0000:3b:00.1/migration_version" })
+    }
+
     @Test func lookupsOnlyWhenAskedFor() throws {
         let plain = TraceFile(), detailed = TraceFile()
         defer { plain.remove(); detailed.remove() }
