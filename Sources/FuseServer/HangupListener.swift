@@ -4,7 +4,8 @@ import Glibc
 
 /// Takes SIGHUP over from libfuse (whose handler would end the loop) and calls
 /// `handler` for each one on a thread of its own, through a self-pipe: the
-/// signal handler itself only writes one byte.
+/// signal handler itself only writes one byte. One per process: the last one
+/// installed receives the signal.
 final class HangupListener: @unchecked Sendable {
     /// The pipe's write end, for the signal handler; -1 when no listener is installed.
     nonisolated(unsafe) private static var signalFD: Int32 = -1

@@ -14,6 +14,7 @@ public final class LiveSystem: @unchecked Sendable {
     /// Reads the scenario file again; nil when the mount has none.
     public typealias ScenarioReader = @Sendable () throws(ControlError) -> [HostDeclaration]
 
+    /// A host with what commands know about it; its variables are guarded by `serial`.
     final class LiveHost {
         let host: Host
         var context: HostContext

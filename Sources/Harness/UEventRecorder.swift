@@ -14,12 +14,10 @@ final class UEventRecorder: UEventSink, Sendable {
 
     let hostName: String?
     let trace: AccessTrace?
-    let next: (any UEventSink)?
 
-    init(hostName: String?, trace: AccessTrace?, forwardingTo next: (any UEventSink)? = nil) {
+    init(hostName: String?, trace: AccessTrace?) {
         self.hostName = hostName
         self.trace = trace
-        self.next = next
     }
 
     func emit(_ event: UEvent) {
@@ -29,7 +27,6 @@ final class UEventRecorder: UEventSink, Sendable {
             record.details = [("action", event.action.rawValue), ("subsystem", event.subsystem)]
             trace.record(record)
         }
-        next?.emit(event)
     }
 
     /// Runs `body` and returns the uevents any host sent meanwhile on this thread.
