@@ -115,16 +115,12 @@ extension FuseServer {
         }
         let childName = String(cString: name)
         if injectFault(request, .lookup, in: directory, name: childName) { return }
-        guard let child = directory.child(childName) else {
-            if let trace = options.trace, trace.includeLookups {
-                var record = traceRecord(request, "lookup", path: directory.childPath(childName), host: directory.hostName)
-                record.errno = ENOENT
-                trace.record(record)
-            }
+        let found = directory.child(childName)
+        traceLookup(request, in: directory, name: childName, found: found)
+        guard let child = found else {
             fuse_reply_err(request, ENOENT)
             return
         }
-        if let trace = options.trace, trace.includeLookups { trace.record(traceRecord(request, "lookup", node: child)) }
         var reply = entry(for: child)
         inodes.remember(child)
         if fuse_reply_entry(request, &reply) != 0 {
@@ -138,7 +134,7 @@ extension FuseServer {
             return
         }
         if injectFault(request, .getattr, on: node) { return }
-        if let trace = options.trace, trace.includeLookups { trace.record(traceRecord(request, "getattr", node: node)) }
+        traceGetattr(request, node: node)
         var buffer = node.statBuffer()
         fuse_reply_attr(request, &buffer, options.cacheTimeout)
     }
@@ -165,11 +161,7 @@ extension FuseServer {
         }
         if injectFault(request, .readlink, on: link) { return }
         let target = link.relativeTarget
-        if let trace = options.trace {
-            var record = traceRecord(request, "readlink", node: link)
-            record.value = target
-            trace.record(record)
-        }
+        traceReadlink(request, link: link, target: target)
         _ = fuse_reply_readlink(request, target)
     }
 
@@ -191,12 +183,7 @@ extension FuseServer {
         let wantsRead = access == O_RDONLY || access == O_RDWR
         let wantsWrite = access == O_WRONLY || access == O_RDWR
         let refused = (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead)
-        if let trace = options.trace, wantsWrite || trace.includeLookups {
-            var record = traceRecord(request, "open", node: node)
-            record.mode = wantsRead ? (wantsWrite ? "rw" : "r") : "w"
-            record.errno = refused ? EACCES : 0
-            trace.record(record)
-        }
+        traceOpen(request, node: node, read: wantsRead, write: wantsWrite, errno: refused ? EACCES : 0)
         if refused {
             fuse_reply_err(request, EACCES)
             return
@@ -230,16 +217,7 @@ extension FuseServer {
         default:
             result = .failure(.isDirectory)
         }
-        if let trace = options.trace {
-            // One record per `show` (a text read at offset 0), per binary read, and per failure.
-            var record = traceRecord(request, "read", node: handle.node)
-            switch result {
-            case .success(let bytes): record.length = bytes.count
-            case .failure(let error): record.errno = error.rawValue
-            }
-            if offset != 0 { record.offset = offset }
-            if offset == 0 || handle.node is BinaryAttribute || record.errno != 0 { trace.record(record) }
-        }
+        traceRead(request, node: handle.node, offset: offset, result: result)
         switch result {
         case .success(let bytes):
             bytes.withUnsafeBytes { raw in
@@ -278,15 +256,7 @@ extension FuseServer {
             }
         }
         let deferred = flushChanges(writing: handle.node)
-        if let trace = options.trace {
-            var record = traceRecord(request, "write", node: handle.node)
-            record.value = String(decoding: bytes.prefix(Attribute.pageSize), as: UTF8.self)
-            record.length = size
-            if offset != 0 { record.offset = offset }
-            if case .failure(let error) = result { record.errno = error.rawValue }
-            record.reason = reasons
-            trace.record(record)
-        }
+        traceWrite(request, node: handle.node, bytes: bytes, offset: offset, result: result, reasons: reasons)
         switch result {
         case .success(let count):
             fuse_reply_write(request, count)
@@ -325,7 +295,7 @@ extension FuseServer {
             return
         }
         if injectFault(request, .readdir, on: listing.directory) { return }
-        if offset == 0, let trace = options.trace { trace.record(traceRecord(request, "readdir", node: listing.directory)) }
+        if offset == 0 { traceReaddir(request, directory: listing.directory) }
         guard size > 0 else {
             fuse_reply_buf(request, nil, 0)
             return

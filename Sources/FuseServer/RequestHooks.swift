@@ -1,4 +1,5 @@
 import CFuse3
+import SystemPackage
 import SysfsTree
 #if canImport(Glibc)
 import Glibc
@@ -31,6 +32,64 @@ extension FuseServer {
         }
         fuse_reply_err(request, error)
         return true
+    }
+
+    // MARK: Trace records, one per significant operation (nothing without a trace)
+
+    func traceLookup(_ request: fuse_req_t?, in directory: Directory, name: String, found: Node?) {
+        guard let trace = options.trace, trace.includeLookups else { return }
+        var record = traceRecord(request, "lookup", path: directory.childPath(name), host: directory.hostName)
+        record.errno = found == nil ? ENOENT : 0
+        trace.record(record)
+    }
+
+    func traceGetattr(_ request: fuse_req_t?, node: Node) {
+        guard let trace = options.trace, trace.includeLookups else { return }
+        trace.record(traceRecord(request, "getattr", node: node))
+    }
+
+    func traceReadlink(_ request: fuse_req_t?, link: Symlink, target: String) {
+        guard let trace = options.trace else { return }
+        var record = traceRecord(request, "readlink", node: link)
+        record.value = target
+        trace.record(record)
+    }
+
+    /// Opens for writing always; opens for reading only with `includeLookups`.
+    func traceOpen(_ request: fuse_req_t?, node: Node, read: Bool, write: Bool, errno: Int32) {
+        guard let trace = options.trace, write || trace.includeLookups else { return }
+        var record = traceRecord(request, "open", node: node)
+        record.mode = read ? (write ? "rw" : "r") : "w"
+        record.errno = errno
+        trace.record(record)
+    }
+
+    /// One record per `show` (a text read at offset 0), per binary read, and per failure.
+    func traceRead(_ request: fuse_req_t?, node: Node, offset: Int, result: Result<[UInt8], Errno>) {
+        guard let trace = options.trace else { return }
+        var record = traceRecord(request, "read", node: node)
+        switch result {
+        case .success(let bytes): record.length = bytes.count
+        case .failure(let error): record.errno = error.rawValue
+        }
+        if offset != 0 { record.offset = offset }
+        if offset == 0 || node is BinaryAttribute || record.errno != 0 { trace.record(record) }
+    }
+
+    func traceWrite(_ request: fuse_req_t?, node: Node, bytes: UnsafeRawBufferPointer, offset: Int,
+                    result: Result<Int, Errno>, reasons: [String]) {
+        guard let trace = options.trace else { return }
+        var record = traceRecord(request, "write", node: node)
+        record.value = String(decoding: bytes.prefix(Attribute.pageSize), as: UTF8.self)
+        record.length = bytes.count
+        if offset != 0 { record.offset = offset }
+        if case .failure(let error) = result { record.errno = error.rawValue }
+        record.reason = reasons
+        trace.record(record)
+    }
+
+    func traceReaddir(_ request: fuse_req_t?, directory: Directory) {
+        options.trace?.record(traceRecord(request, "readdir", node: directory))
     }
 
     /// A record for `operation` on `node` with the caller filled in.
