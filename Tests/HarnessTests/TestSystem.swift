@@ -91,6 +91,8 @@ struct TestSystem {
         [VersionedFactory.name: VersionedFactory.self, FrozenFactory.name: FrozenFactory.self][name]
     }
 
+    /// The tree's top, kept alive: a node whose ancestor is gone counts as removed.
+    let top = Directory()
     let hosts: [Host]
     let system: LiveSystem
     let faults = FaultPlan()
@@ -101,7 +103,6 @@ struct TestSystem {
             HostDeclaration(name: name, devices: [DeviceDeclaration(address: TestSystem.gpu, driver: "versioned",
                                                                     settings: DriverSettings())])
         }
-        let top = Directory()
         var built: [Host] = []
         for declaration in declared {
             let root = declared.count == 1 ? top : top.sysfsRoot(declaration.name)
