@@ -48,3 +48,24 @@ extension DriverSettings {
     /// Same keys with the same values.
     func sameValues(as other: DriverSettings) -> Bool { values == other.values }
 }
+
+extension HostDeclaration {
+    /// A host as its scenario file declares it; a fault the FUSE layer cannot apply is refused with its line.
+    public init(_ declared: DeclaredHost) throws(ControlError) {
+        var faults: [FaultRule] = []
+        for fault in declared.faults {
+            do {
+                faults.append(try FaultRule(fields: fault.fields))
+            } catch {
+                throw ControlError("\(fault.file):\(fault.line): fault: \(error)")
+            }
+        }
+        self.init(name: declared.name, context: HostContext(flavours: declared.flavours),
+                  devices: declared.devices.map { device in
+                      DeviceDeclaration(address: device.address, driver: device.driver, settings: device.settings,
+                                        vfs: device.vfs, mdevs: device.mdevs.map { mdev in
+                                            DeviceDeclaration.Mdev(type: mdev.type, uuid: mdev.uuid.description)
+                                        })
+                  }, faults: faults)
+    }
+}

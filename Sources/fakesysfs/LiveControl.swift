@@ -3,6 +3,9 @@ import FuseServer
 import Harness
 import KernelCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a mount offers test harnesses besides the tree: the control socket
 /// (`fakesysfs ctl`), reload on SIGHUP, and the access trace.
@@ -15,12 +18,14 @@ final class LiveControl: Sendable {
         self.socket = socket
     }
 
-    /// Starts the control socket for `mountpoint`; `hangup` is pointed at this system's reload.
-    static func start(hosts: [Host], declarations: [HostDeclaration], server: FuseServer, trace: AccessTrace?,
-                      mountpoint: String, readScenario: LiveSystem.ScenarioReader?, hangup: HangupTarget) throws -> LiveControl {
-        let system = LiveSystem(hosts: hosts, declarations: declarations, faults: server.faults, trace: trace,
-                                drivers: { DriverCatalog.factory(named: $0) }, driverNames: DriverCatalog.names,
-                                readScenario: readScenario,
+    /// Starts the control socket for `mountpoint` over a loaded scenario; `hangup` is pointed at its reload.
+    static func start(_ loaded: (scenario: Scenario, hosts: [DeclaredHost]), scenarioFile: String?, server: FuseServer,
+                      trace: AccessTrace?, mountpoint: String, hangup: HangupTarget) throws -> LiveControl {
+        let declarations = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
+        let system = LiveSystem(hosts: loaded.scenario.hosts, declarations: declarations, faults: server.faults,
+                                trace: trace, drivers: { DriverCatalog.factory(named: $0) },
+                                driverNames: DriverCatalog.names,
+                                readScenario: scenarioFile.map { reader(for: absolute($0)) },
                                 flush: { server.flushControlChanges() })
         let path = try ControlSocketPath.forServer(mountpoint: mountpoint)
         let socket = try ControlServer(path: path, log: { Log.write($0) }) { request in
@@ -32,6 +37,26 @@ final class LiveControl: Sendable {
     }
 
     func stop() { socket.stop() }
+
+    /// Reads the scenario file again, checked as on mount, into declarations.
+    private static func reader(for path: String) -> LiveSystem.ScenarioReader {
+        { () throws(ControlError) in
+            let hosts: [DeclaredHost]
+            do {
+                hosts = try DriverCatalog.scenarioDeclarations(contentsOf: path)
+            } catch {
+                throw ControlError("reload: \(error)")
+            }
+            return try hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
+        }
+    }
+
+    /// The file as the server will find it again, whatever directory it runs in.
+    private static func absolute(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 }
 
 /// Where SIGHUP goes: set once the live system exists, which is after the FUSE server that takes the signal.

@@ -70,16 +70,16 @@ struct Mount: ParsableCommand {
 
     private func serve(at target: String) throws {
         if let readyFD { Daemon.closeOnExec(readyFD) }
-        let loaded: Scenario
+        let loaded: (scenario: Scenario, hosts: [DeclaredHost])
         do {
-            loaded = try DriverCatalog.loadScenario(scenario, log: Mount.kernelLog)
+            loaded = try DriverCatalog.loadDeclaredScenario(scenario, log: Mount.kernelLog)
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
             throw ValidationError("\(error)")
         }
-        Log.write("\(scenario ?? "default scenario"): \(loaded.summary)")
+        Log.write("\(scenario ?? "default scenario"): \(loaded.scenario.summary)")
         do throws(StateFile.Failure) {
-            if let state { try StateFile.attach(path: state, to: loaded.hosts) }
+            if let state { try StateFile.attach(path: state, to: loaded.scenario.hosts) }
         } catch {
             if let readyFD { Daemon.signalFailure(readyFD, error.description) }
             throw CommandFailure(error.description)
@@ -90,12 +90,11 @@ struct Mount: ParsableCommand {
             options.trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
             let hangup = HangupTarget()
             options.onHangup = { hangup.reload() }
-            let server = FuseServer(root: loaded.root, options: options) { message in
+            let server = FuseServer(root: loaded.scenario.root, options: options) { message in
                 Log.write(message)
             }
-            let control = try LiveControl.start(hosts: loaded.hosts, declarations: [], server: server,
-                                                trace: options.trace, mountpoint: target, readScenario: nil,
-                                                hangup: hangup)
+            let control = try LiveControl.start(loaded, scenarioFile: scenario, server: server, trace: options.trace,
+                                                mountpoint: target, hangup: hangup)
             defer { control.stop() }
             // The hosts own the devices whose directories the tree shows: keep them while serving.
             try withExtendedLifetime(loaded) {

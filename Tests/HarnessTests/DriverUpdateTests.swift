@@ -11,16 +11,12 @@ import Testing
         let hosts: [Host]
         let system: LiveSystem
 
-        /// The default scenario's host, declared as its YAML declares it.
         init() throws {
-            let scenario = try DriverCatalog.loadScenario(nil, log: { KernelMessages.record($0) })
-            let defaults = [("i915-gvt", "0000:00:02.0"), ("nvme-vf", "0000:3b:00.0"), ("qat-vf", "0000:f3:00.0")]
-            let declared = HostDeclaration(name: "default", devices: defaults.compactMap { driver, address in
-                PCIAddress(address).map { DeviceDeclaration(address: $0, driver: driver, settings: DriverSettings()) }
-            })
+            let (scenario, declared) = try DriverCatalog.loadDeclaredScenario(nil, log: { KernelMessages.record($0) })
             hosts = scenario.hosts
-            system = LiveSystem(hosts: hosts, declarations: [declared], faults: FaultPlan(),
-                                drivers: { DriverCatalog.factory(named: $0) }, driverNames: DriverCatalog.names)
+            system = LiveSystem(hosts: hosts, declarations: try declared.map { try HostDeclaration($0) },
+                                faults: FaultPlan(), drivers: { DriverCatalog.factory(named: $0) },
+                                driverNames: DriverCatalog.names)
         }
 
         @discardableResult

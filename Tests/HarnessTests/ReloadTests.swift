@@ -1,3 +1,4 @@
+import Foundation
 import FuseServer
 import KernelCore
 import Synchronization
@@ -125,5 +126,31 @@ final class ScenarioSource: Sendable {
         source.set(host([gpu(version: "2"), DeviceDeclaration(address: ReloadTests.ssd, driver: "missing", settings: DriverSettings())]))
         #expect(test.ctl("reload").error == "reload: unknown driver 'missing' (drivers: frozen, versioned) "
                 + "(after: updated 0000:00:02.0: version=2)")
+    }
+}
+
+@Suite struct ScenarioFaultTests {
+    @Test func scenarioFaultsBecomeRulesAndBadOnesNameTheirLine() throws {
+        let yaml = """
+            hosts:
+              - name: h
+                devices:
+                  - {address: 0000:00:02.0, driver: versioned}
+                faults:
+                  - {path: "*/version", op: read, errno: EAGAIN, every: 2}
+                  - {path: "*/x", errno: ENOPE}
+            """
+        let (_, hosts) = try Scenario.loadDeclared(yaml: yaml, file: "s.yaml", drivers: { TestSystem.lookup($0) })
+        #expect(throws: ControlError.self) { _ = try HostDeclaration(hosts[0]) }
+        do {
+            _ = try HostDeclaration(hosts[0])
+        } catch {
+            #expect(error.description == "s.yaml:7: fault: errno: 'ENOPE' is not an errno name or number 1...4095")
+        }
+        let (_, good) = try Scenario.loadDeclared(yaml: yaml.replacingOccurrences(of: "ENOPE", with: "EIO"), file: "s.yaml",
+                                                  drivers: { TestSystem.lookup($0) })
+        let declaration = try HostDeclaration(good[0])
+        #expect(declaration.faults.map(\.description) == ["read */version EAGAIN every=2", "read,write */x EIO"])
+        #expect(declaration.devices.map(\.driver) == ["versioned"])
     }
 }

@@ -47,7 +47,7 @@ struct ScenarioParser {
                 }
                 firstLineOfName[name] = template.nameLine
                 plan.hosts.append(HostPlan(name: name, line: template.nameLine, flavours: template.flavours,
-                                           cpus: template.cpus, devices: template.devices))
+                                           cpus: template.cpus, devices: template.devices, faults: template.faults))
             }
         }
         return plan
@@ -66,10 +66,11 @@ struct ScenarioParser {
         var devices: [DevicePlan]
         var deviceCount: Int
         var mdevCount: Int
+        var faults: [FaultEntry]
     }
 
     private func hostTemplate(_ node: YAMLNode) throws(ScenarioError) -> HostTemplate {
-        let fields = try reader.fields(node, of: "a host", allowed: ["name", "count", "flavours", "cpus", "devices"])
+        let fields = try reader.fields(node, of: "a host", allowed: ["name", "count", "flavours", "cpus", "devices", "faults"])
         guard let nameNode = fields["name"] else { throw reader.error(node, "a host needs a `name`") }
         let name = try reader.text(nameNode, what: "`name`")
         var count = 1
@@ -124,7 +125,29 @@ struct ScenarioParser {
         }
         return HostTemplate(names: names, nameLine: fields.line(of: "name"), countLine: fields.line(of: "count"),
                             flavours: flavours, cpus: cpus, devices: devices,
-                            deviceCount: deviceCount, mdevCount: mdevCount)
+                            deviceCount: deviceCount, mdevCount: mdevCount,
+                            faults: try fields["faults"].map { node throws(ScenarioError) in try faults(node) } ?? [])
+    }
+
+    /// `faults:` entries: mappings of text values (a list, as for `op`, joined with commas).
+    private func faults(_ node: YAMLNode) throws(ScenarioError) -> [FaultEntry] {
+        var entries: [FaultEntry] = []
+        for item in try reader.sequence(node, what: "`faults`") {
+            guard let mapping = item.mapping else { throw reader.error(item, "a fault must be a mapping of keys to values") }
+            var fields: [String: String] = [:]
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else { throw reader.error(key, "a fault has a key that is not text") }
+                if let list = value.sequence {
+                    var words: [String] = []
+                    for word in list { words.append(try reader.text(word, what: "`\(name)`")) }
+                    fields[name] = words.joined(separator: ",")
+                } else {
+                    fields[name] = try reader.text(value, what: "`\(name)`")
+                }
+            }
+            entries.append(FaultEntry(fields: fields, line: item.mark?.line ?? 1))
+        }
+        return entries
     }
 
     // MARK: Devices

@@ -13,6 +13,13 @@ struct HostPlan {
     let flavours: Set<InterfaceFlavour>
     let cpus: Int
     let devices: [DevicePlan]
+    let faults: [FaultEntry]
+}
+
+/// One `faults:` entry as written: its meaning is checked where faults are applied (the FUSE layer).
+struct FaultEntry {
+    let fields: [String: String]
+    let line: Int
 }
 
 struct DevicePlan {
