@@ -8,10 +8,13 @@ import Testing
         var count: Int { value.load(ordering: .relaxed) }
     }
 
+    /// Holds the tree for the length of a test: a node whose root is gone counts as removed.
+    private let root = Directory()
+
     /// A lazy directory and a counter of how often its children were built.
     private func lazyDirectory() -> (Directory, Counter) {
         let builds = Counter()
-        let directory = Directory().directory("device") { directory in
+        let directory = root.directory("device") { directory in
             builds.value.add(1, ordering: .relaxed)
             return [directory.makeAttribute("vendor", mode: 0o444) { "0x8086\n" },
                     directory.makeAttribute("driver", mode: 0o444) { "built\n" }]
@@ -61,6 +64,7 @@ import Testing
     @Test func anInsertedChildIsFoundWithoutBuildingTheRest() {
         let builds = Atomic<Int>(0)
         let root = Directory()
+        defer { withExtendedLifetime(root) {} }
         let directory = root.directory("group") { directory in
             builds.add(1, ordering: .relaxed)
             return [directory.makeAttribute("type", mode: 0o444) { "DMA\n" }]
