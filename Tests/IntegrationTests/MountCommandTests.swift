@@ -49,7 +49,7 @@ import Glibc
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
         try tree.killServer()
-        #expect(eventually(within: 5) { !tree.isMounted })
+        #expect(eventually(within: 30) { !tree.isMounted })
         #expect(try tree.mountCommand() == CommandResult(status: 0, output: ""))
         #expect(POSIX.readFile(tree.path(DefaultTree.gpu + "/vendor")) == .success("0x8086\n"))
     }
