@@ -1,4 +1,4 @@
-import Synchronization
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +8,7 @@ import Glibc
 public final class AccessTrace: Sendable {
     /// Also trace lookup and getattr, and opens for reading (many per client action).
     public let includeLookups: Bool
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Locked<Int32>
 
     public struct OpenError: Error, CustomStringConvertible {
         public let description: String
@@ -21,7 +21,7 @@ public final class AccessTrace: Sendable {
             throw OpenError(description: "cannot write the trace to \(path): \(String(cString: strerror(errno)))")
         }
         self.includeLookups = includeLookups
-        self.descriptor = Mutex(fd)
+        self.descriptor = Locked(fd)
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import Synchronization
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,7 +45,7 @@ public final class FaultPlan: Sendable {
     }
 
     private let ruleCount = Atomic<Int>(0)
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

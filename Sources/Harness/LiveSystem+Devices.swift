@@ -120,7 +120,11 @@ extension LiveSystem {
         let host = live.host
         let typesBefore = mdevTypeNames(of: device)
         do {
-            try host.lock.withLock { () throws(SettingsError) in try driver.update(settings: settings) }
+            try host.lock.withLock { () throws(SettingsError) in
+                try driver.update(settings: settings)
+                // Settings a driver persists (QAT services and state) may have changed.
+                host.noteStateChange()
+            }
         } catch {
             throw ControlError("\(device.address): cannot update: \(error)")
         }

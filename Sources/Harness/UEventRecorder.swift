@@ -1,13 +1,13 @@
 import FuseServer
 import KernelCore
-import Synchronization
+import SysfsTree
 
 /// The uevent sink the harness puts on each host: every event goes to the
 /// access trace, and those sent while a control command runs are also kept
 /// for its reply.
 final class UEventRecorder: UEventSink, Sendable {
     private final class Collector: Sendable {
-        let events = Mutex<[UEvent]>([])
+        let events = Locked<[UEvent]>([])
     }
 
     @TaskLocal private static var collector: Collector?

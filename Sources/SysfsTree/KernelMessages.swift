@@ -1,11 +1,10 @@
-import Synchronization
 
 /// The kernel log lines written while one operation runs (a FUSE request or a
 /// control command), so that a refused store can carry the reason the core or
 /// a driver logged for it. Lines recorded outside `capture` go nowhere.
 public enum KernelMessages {
     private final class Collector: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
     }
 
     @TaskLocal private static var collector: Collector?

@@ -2,7 +2,7 @@ import DriverCatalog
 import FuseServer
 import Harness
 import KernelCore
-import Synchronization
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,7 +61,7 @@ final class LiveControl: Sendable {
 
 /// Where SIGHUP goes: set once the live system exists, which is after the FUSE server that takes the signal.
 final class HangupTarget: Sendable {
-    private let system = Mutex<LiveSystem?>(nil)
+    private let system = Locked<LiveSystem?>(nil)
 
     func point(at live: LiveSystem) { system.withLock { $0 = live } }
 

@@ -1,15 +1,15 @@
 import Foundation
 import FuseServer
 import KernelCore
-import Synchronization
+import SysfsTree
 import Testing
 @testable import Harness
 
 /// A scenario file stand-in: reload reads whatever the test put here last.
 final class ScenarioSource: Sendable {
-    private let current: Mutex<[HostDeclaration]>
+    private let current: Locked<[HostDeclaration]>
 
-    init(_ hosts: [HostDeclaration]) { current = Mutex(hosts) }
+    init(_ hosts: [HostDeclaration]) { current = Locked(hosts) }
 
     func set(_ hosts: [HostDeclaration]) { current.withLock { $0 = hosts } }
 
