@@ -188,11 +188,8 @@ extension FuseServer {
             fuse_reply_err(request, EACCES)
             return
         }
-        cfuse_set_file_handle(info, OpenHandles.retain(OpenAttribute(node: node)))
         cfuse_set_open_flags(info, 1, 1)
-        if fuse_reply_open(request, info) != 0 {
-            OpenHandles.release(cfuse_file_handle(info))
-        }
+        replyOpen(request, info: info, handle: OpenAttribute(node: node))
     }
 
     func read(_ request: fuse_req_t?, size: Int, offset: Int, info: UnsafeMutablePointer<fuse_file_info>?) {
@@ -283,7 +280,12 @@ extension FuseServer {
         for child in directory.list() {
             entries.append(.init(name: child.name, inode: child.id, mode: child.directoryEntryMode))
         }
-        cfuse_set_file_handle(info, OpenHandles.retain(OpenDirectory(directory: directory, entries: entries)))
+        replyOpen(request, info: info, handle: OpenDirectory(directory: directory, entries: entries))
+    }
+
+    /// Hands `handle` to the kernel as `fi->fh`; if the reply cannot be sent, nobody will release it.
+    private func replyOpen(_ request: fuse_req_t?, info: UnsafeMutablePointer<fuse_file_info>, handle: AnyObject) {
+        cfuse_set_file_handle(info, OpenHandles.retain(handle))
         if fuse_reply_open(request, info) != 0 {
             OpenHandles.release(cfuse_file_handle(info))
         }

@@ -78,12 +78,12 @@ import Glibc
     }
 
     @Test func terminationSentToRunReachesTheCommand() throws {
-        let marker = "fakesysfs-forwarding-\(getpid())-\(Int.random(in: 0...Int.max))"
-        let script = "trap 'echo got TERM; exit 42' TERM; : \(marker); while :; do sleep 0.1; done"
+        // The command says it is ready only once its trap is set, so the signal cannot beat it.
+        let ready = "/tmp/fakesysfs-forwarding-\(getpid())-\(Int.random(in: 0...Int.max))"
+        defer { unlink(ready) }
+        let script = "trap 'echo got TERM; exit 42' TERM; : > \(ready); while :; do sleep 0.1; done"
         let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--", "/bin/sh", "-c", script]) { run in
-            let started = eventually(within: 20) {
-                ProcessTable.first { $0.first == "/bin/sh" && $0.contains { $0.contains(marker) } } != nil
-            }
+            let started = eventually(within: 20) { access(ready, F_OK) == 0 }
             if started { kill(run, SIGTERM) }
         }
         #expect(outcome.status == 42)
