@@ -1,3 +1,4 @@
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,7 +86,7 @@ public struct TraceRecord: Sendable, Equatable {
 struct JSONObjectWriter {
     private var text = "{"
 
-    mutating func add(_ key: String, _ value: String) { member(key, JSONObjectWriter.quoted(value)) }
+    mutating func add(_ key: String, _ value: String) { member(key, JSONQuoting.quoted(value)) }
     mutating func add(_ key: String, _ value: Int) { member(key, String(value)) }
     mutating func add(_ key: String, _ value: Bool) { member(key, value ? "true" : "false") }
 
@@ -93,24 +94,7 @@ struct JSONObjectWriter {
 
     private mutating func member(_ key: String, _ rendered: String) {
         if text.count > 1 { text += "," }
-        text += JSONObjectWriter.quoted(key) + ":" + rendered
+        text += JSONQuoting.quoted(key) + ":" + rendered
     }
 
-    static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }

@@ -1,3 +1,5 @@
+import SysfsTree
+
 /// The JSON the compatibility object and the tools' reports need: objects
 /// keep their key order, numbers are whole and non-negative.
 public enum JSONValue: Equatable, Sendable {
@@ -27,31 +29,15 @@ public enum JSONValue: Equatable, Sendable {
     public var text: String {
         switch self {
         case .object(let members):
-            return "{" + members.map { Self.quoted($0.key) + ": " + $0.value.text }.joined(separator: ", ") + "}"
+            return "{" + members.map { JSONQuoting.quoted($0.key) + ": " + $0.value.text }.joined(separator: ", ") + "}"
         case .array(let items): return "[" + items.map(\.text).joined(separator: ", ") + "]"
-        case .string(let string): return Self.quoted(string)
+        case .string(let string): return JSONQuoting.quoted(string)
         case .number(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
         }
     }
 
-    static func quoted(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + hex(scalar.value, 4)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 
     /// Parses a whole document; the reason names what was wrong and where.
     static func parse(_ text: String) throws(FormatFailure) -> JSONValue {

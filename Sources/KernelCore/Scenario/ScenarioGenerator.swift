@@ -1,3 +1,5 @@
+import SysfsTree
+
 /// Writes fleet scenarios: `hosts` machines alike, each with `devicesPerHost`
 /// functions of one driver at consecutive addresses from `first`.
 public struct FleetScenario: Sendable {
@@ -70,16 +72,6 @@ public struct FleetScenario: Sendable {
            !["true", "false", "yes", "no", "on", "off", "null"].contains(text.lowercased()) {
             return text
         }
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                escaped += "\\x" + hex(scalar.value, 2)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        return JSONQuoting.quoted(text)
     }
 }
