@@ -52,6 +52,13 @@ static inline void cfuse_set_open_flags(struct fuse_file_info *fi, int direct_io
     fi->keep_cache = 0;
 }
 
+/* A directory listing the kernel may keep until told otherwise (FOPEN_CACHE_DIR, FOPEN_KEEP_CACHE). */
+static inline void cfuse_set_cached_directory(struct fuse_file_info *fi)
+{
+    fi->cache_readdir = 1;
+    fi->keep_cache = 1;
+}
+
 static inline int cfuse_file_flags(const struct fuse_file_info *fi) { return fi->flags; }
 static inline uint64_t cfuse_file_handle(const struct fuse_file_info *fi) { return fi->fh; }
 static inline void cfuse_set_file_handle(struct fuse_file_info *fi, uint64_t fh) { fi->fh = fh; }

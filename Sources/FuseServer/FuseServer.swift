@@ -91,7 +91,8 @@ public final class FuseServer: @unchecked Sendable {
     /// A node that went away is reported deleted, with whatever the kernel
     /// knows below it first, so the kernel drops those inodes and forgets them
     /// at once; an inode that is merely invalidated stays cached (and pinned
-    /// in `inodes`) until memory pressure. Deletions that would take the lock
+    /// in `inodes`) until memory pressure. Every changed directory loses its
+    /// cached attributes and listing. Deletions that would take the lock
     /// of `written` (the file whose write is being served) are returned for
     /// `deleteNames` to report after the reply, as waiting for that lock
     /// before replying would deadlock.
@@ -99,8 +100,10 @@ public final class FuseServer: @unchecked Sendable {
     func flushChanges(writing written: Node? = nil) -> [InodeTable.Name] {
         guard let session else { return [] }
         var deferred: [InodeTable.Name] = []
+        var changedDirectories: [UInt64] = []
         root.changes.drain { change in
             guard inodes.isKnown(change.parent) else { return }
+            if !changedDirectories.contains(change.parent) { changedDirectories.append(change.parent) }
             if let child = change.child, inodes.isKnown(child) {
                 let names = inodes.namesToDelete(child, name: change.name, in: change.parent)
                 if let written, names.contains(where: { $0.child == written.id }) {
@@ -111,6 +114,9 @@ public final class FuseServer: @unchecked Sendable {
                 return
             }
             notify(session, parent: change.parent, child: nil, name: change.name)
+        }
+        for directory in changedDirectories {
+            _ = fuse_lowlevel_notify_inval_inode(session, directory, 0, 0)
         }
         return deferred
     }

@@ -5,7 +5,8 @@ import Glibc
 
 /// What stat(2) reports for a node, following kernfs: text attributes are
 /// PAGE_SIZE long, binary ones their own size, directories and links 0;
-/// directories have `subdirectories + 2` links; times are fixed at creation.
+/// directories have `subdirectories + 2` links; times are fixed at creation,
+/// except that a directory's modification and change times follow its entries.
 extension Node {
     var fileType: UInt32 {
         switch self {
@@ -52,18 +53,20 @@ extension Node {
         var buffer = stat()
         buffer.st_ino = UInt(truncatingIfNeeded: id)
         buffer.st_mode = fileType | permissions
+        var modified = created
         if let directory = self as? Directory {
-            buffer.st_nlink = UInt(truncatingIfNeeded: directory.subdirectoryCount + 2)
+            let status = directory.status
+            buffer.st_nlink = UInt(truncatingIfNeeded: status.subdirectoryCount + 2)
+            modified = status.modified
         } else {
             buffer.st_nlink = 1
         }
         buffer.st_size = reportedSize
         buffer.st_blksize = 4096
         buffer.st_blocks = 0
-        let time = timespec(tv_sec: created.seconds, tv_nsec: created.nanoseconds)
-        buffer.st_atim = time
-        buffer.st_mtim = time
-        buffer.st_ctim = time
+        buffer.st_atim = timespec(tv_sec: created.seconds, tv_nsec: created.nanoseconds)
+        buffer.st_mtim = timespec(tv_sec: modified.seconds, tv_nsec: modified.nanoseconds)
+        buffer.st_ctim = buffer.st_mtim
         return buffer
     }
 

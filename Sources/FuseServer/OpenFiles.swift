@@ -1,3 +1,4 @@
+import SystemPackage
 import SysfsTree
 
 /// State kept for one open(2) of an attribute: the last `show` result, which
@@ -27,8 +28,10 @@ final class OpenAttribute: Sendable {
     func invalidate() { buffer.withLock { $0 = nil } }
 }
 
-/// A directory listing taken at opendir, so readdir offsets stay stable while
-/// devices come and go.
+/// An open directory. Its listing is taken by the readdir at offset 0, not
+/// by opendir: the kernel may cache what that readdir returns, which must
+/// not predate a change it has already been told about. Later offsets
+/// continue the same listing, so they stay stable while devices come and go.
 final class OpenDirectory: Sendable {
     struct Entry: Sendable {
         let name: String
@@ -37,12 +40,27 @@ final class OpenDirectory: Sendable {
     }
 
     let directory: Directory
-    let entries: [Entry]
+    private let listing = Locked<[Entry]?>(nil)
 
-    init(directory: Directory, entries: [Entry]) {
-        self.directory = directory
-        self.entries = entries
+    init(directory: Directory) { self.directory = directory }
+
+    /// The listing, taken anew when `restart` is true or none was taken yet.
+    func entries(restart: Bool) -> [Entry] {
+        listing.withLock { listing in
+            if restart || listing == nil { listing = OpenDirectory.list(directory) }
+            return listing ?? []
+        }
+    }
+
+    private static func list(_ directory: Directory) -> [Entry] {
+        let children = directory.list()
+        var entries: [Entry] = []
+        entries.reserveCapacity(children.count + 2)
+        entries.append(Entry(name: ".", inode: directory.id, mode: directory.fileType))
+        entries.append(Entry(name: "..", inode: directory.parent?.id ?? InodeTable.rootInode, mode: directory.fileType))
+        for child in children {
+            entries.append(Entry(name: child.name, inode: child.id, mode: child.directoryEntryMode))
+        }
+        return entries
     }
 }
-
-import SystemPackage

@@ -13,6 +13,8 @@ extension FuseServer {
         ops.`init` = { userdata, connection in
             guard let connection else { return }
             cfuse_want(connection, UInt32(FUSE_CAP_ATOMIC_O_TRUNC))
+            // A cached listing is checked against the directory's mtime, fetched afresh once invalidated.
+            cfuse_want(connection, UInt32(FUSE_CAP_AUTO_INVAL_DATA))
             cfuse_no_want(connection, UInt32(FUSE_CAP_READDIRPLUS))
             _ = userdata
         }
@@ -266,21 +268,18 @@ extension FuseServer {
 
     // MARK: Directories
 
+    /// The kernel may keep the listing (FOPEN_CACHE_DIR) until a change
+    /// invalidates the directory; with faults in force every readdir must
+    /// reach the server, so nothing is kept then.
     func opendir(_ request: fuse_req_t?, inode: fuse_ino_t, info: UnsafeMutablePointer<fuse_file_info>?) {
         guard let info, let directory = inodes.node(inode) as? Directory else {
             fuse_reply_err(request, ENOTDIR)
             return
         }
         if injectFault(request, .open, on: directory) { return }
-        let parentInode = directory.parent?.id ?? InodeTable.rootInode
-        var entries = [
-            OpenDirectory.Entry(name: ".", inode: directory.id, mode: directory.fileType),
-            OpenDirectory.Entry(name: "..", inode: parentInode, mode: directory.fileType),
-        ]
-        for child in directory.list() {
-            entries.append(.init(name: child.name, inode: child.id, mode: child.directoryEntryMode))
-        }
-        replyOpen(request, info: info, handle: OpenDirectory(directory: directory, entries: entries))
+        if faults.isEmpty { cfuse_set_cached_directory(info) }
+        traceReaddir(request, directory: directory)
+        replyOpen(request, info: info, handle: OpenDirectory(directory: directory))
     }
 
     /// Hands `handle` to the kernel as `fi->fh`; if the reply cannot be sent, nobody will release it.
@@ -297,17 +296,17 @@ extension FuseServer {
             return
         }
         if injectFault(request, .readdir, on: listing.directory) { return }
-        if offset == 0 { traceReaddir(request, directory: listing.directory) }
         guard size > 0 else {
             fuse_reply_buf(request, nil, 0)
             return
         }
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
         defer { buffer.deallocate() }
+        let entries = listing.entries(restart: offset == 0)
         var used = 0
         var index = max(offset, 0)
-        while index < listing.entries.count {
-            let entry = listing.entries[index]
+        while index < entries.count {
+            let entry = entries[index]
             var attributes = stat()
             attributes.st_ino = UInt(truncatingIfNeeded: entry.inode)
             attributes.st_mode = entry.mode

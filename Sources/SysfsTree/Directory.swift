@@ -5,6 +5,23 @@ public final class Directory: Node, @unchecked Sendable {
     private struct Children {
         var list = ChildList()
         var populated = false
+        var modified: Timestamp?
+
+        /// Every change gets a later time than the one before, even within a
+        /// clock tick: a kernel that caches a listing compares it to tell.
+        mutating func touch(after created: Timestamp) {
+            let now = Timestamp.now()
+            let last = modified ?? created
+            modified = now > last ? now : last.advanced(byNanoseconds: 1)
+        }
+    }
+
+    /// What stat(2) reports that changes with the children: `nlink` counts
+    /// subdirectories, and the modification time moves on with every entry
+    /// added or removed, as kernfs moves its parent's times.
+    public struct Status: Sendable {
+        public let subdirectoryCount: Int
+        public let modified: Timestamp
     }
 
     private let children = Locked(Children())
@@ -53,8 +70,8 @@ public final class Directory: Node, @unchecked Sendable {
         return withChildren { $0.list.nodes }
     }
 
-    public var subdirectoryCount: Int {
-        withChildren { state in state.list.nodes.reduce(0) { $0 + ($1 is Directory ? 1 : 0) } }
+    public var status: Status {
+        withChildren { state in Status(subdirectoryCount: state.list.subdirectoryCount, modified: state.modified ?? created) }
     }
 
     /// Resolves a relative path made of plain names (no `..`, no links).
@@ -134,7 +151,10 @@ public final class Directory: Node, @unchecked Sendable {
     /// A lazy directory stays unpopulated: the node joins its children when they are built.
     public func insert(_ node: Node) {
         precondition(node.parent === self, "a node is inserted into the directory it was built for")
-        let replaced: Node? = children.withLock { $0.list.put(node) }
+        let replaced: Node? = children.withLock { state in
+            state.touch(after: created)
+            return state.list.put(node)
+        }
         replaced?.markRemoved()
         events.record(.init(parent: id, name: node.name, child: replaced?.id))
     }
@@ -142,7 +162,11 @@ public final class Directory: Node, @unchecked Sendable {
     /// Detaches a child; open files on it then fail with ENODEV as in kernfs.
     @discardableResult
     public func remove(_ name: String) -> Node? {
-        let removed: Node? = withChildren { $0.list.remove(named: name) }
+        let removed: Node? = withChildren { state in
+            let removed = state.list.remove(named: name)
+            if removed != nil { state.touch(after: created) }
+            return removed
+        }
         guard let removed else { return nil }
         removed.markRemoved()
         events.record(.init(parent: id, name: name, child: removed.id))

@@ -48,9 +48,23 @@ public class Node: @unchecked Sendable {
 }
 
 /// Seconds and nanoseconds since the epoch, fixed when a node is built.
-public struct Timestamp: Sendable, Equatable {
+public struct Timestamp: Sendable, Equatable, Comparable {
     public let seconds: Int
     public let nanoseconds: Int
+
+    public init(seconds: Int, nanoseconds: Int) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+
+    func advanced(byNanoseconds count: Int) -> Timestamp {
+        let total = nanoseconds + count
+        return Timestamp(seconds: seconds + total / 1_000_000_000, nanoseconds: total % 1_000_000_000)
+    }
 
     public static func now() -> Timestamp {
         var spec = timespec()

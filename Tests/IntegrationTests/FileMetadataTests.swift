@@ -95,4 +95,30 @@ import Glibc
         #expect(after.st_ctim.tv_sec == before.st_ctim.tv_sec && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
         #expect(after.st_ino == before.st_ino)
     }
+
+    /// The kernel may keep listings (FOPEN_CACHE_DIR); an entry added or
+    /// removed drops them at once and moves the directory's times on.
+    @Test func cachedListingsFollowCreateAndRemoveAtOnce() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let type = DefaultTree.gpuDirectory + "/mdev_supported_types/i915-GVTg_V5_4"
+        let uuid = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
+        let listings = [type + "/devices", "/bus/mdev/devices", DefaultTree.gpuDirectory]
+        func lists(_ name: String) -> [Bool] {
+            listings.map { (try? POSIX.names(tree.path($0)).get())?.contains(name) ?? false }
+        }
+        #expect(lists(uuid) == [false, false, false])
+        #expect(lists(uuid) == [false, false, false])
+        let before = try POSIX.stat(tree.path(DefaultTree.gpuDirectory)).get()
+
+        #expect(POSIX.writeFile(tree.path(type + "/create"), uuid) == .success(36))
+        #expect(lists(uuid) == [true, true, true])
+        let after = try POSIX.stat(tree.path(DefaultTree.gpuDirectory)).get()
+        #expect((after.st_mtim.tv_sec, after.st_mtim.tv_nsec) > (before.st_mtim.tv_sec, before.st_mtim.tv_nsec))
+        #expect(after.st_ctim.tv_sec == after.st_mtim.tv_sec && after.st_ctim.tv_nsec == after.st_mtim.tv_nsec)
+        #expect(after.st_atim.tv_sec == before.st_atim.tv_sec && after.st_atim.tv_nsec == before.st_atim.tv_nsec)
+
+        #expect(POSIX.writeFile(tree.path(DefaultTree.gpuDirectory + "/" + uuid + "/remove"), "1") == .success(1))
+        #expect(lists(uuid) == [false, false, false])
+    }
 }
