@@ -13,8 +13,8 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses exactly `M.m.b`: three decimal numbers without signs or leading zeros.
-    public init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    public init?(_ text: some StringProtocol) {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3,
               let major = Self.component(parts[0]), let minor = Self.component(parts[1]),
               let bugfix = Self.component(parts[2]) else { return nil }
@@ -28,14 +28,25 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
         major == source.major && minor >= source.minor
     }
 
-    private static func component(_ text: Substring) -> UInt32? {
-        guard let first = text.first, text.allSatisfy(\.isASCIIDigit),
-              first != "0" || text.count == 1 else { return nil }
-        return UInt32(text)
+    private static func component(_ digits: some Collection<UInt8>) -> UInt32? {
+        guard let first = digits.first, first != UInt8(ascii: "0") || digits.count == 1 else { return nil }
+        var value: UInt32 = 0
+        for digit in digits {
+            guard digit.isASCIIDigit else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(UInt32(digit - UInt8(ascii: "0")))
+            if overflow || carry { return nil }
+            value = sum
+        }
+        return value
     }
 }
 
+extension UInt8 {
+    var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+    var isLowercaseHexDigit: Bool { isASCIIDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) }
+}
+
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isLowercaseHexDigit: Bool { isASCIIDigit || ("a"..."f").contains(self) }
+    var isASCIIDigit: Bool { asciiValue?.isASCIIDigit ?? false }
 }

@@ -53,21 +53,22 @@ public struct TemplateCodec: MigrationVersionCodec {
     }
 
     public func parse(_ text: String) throws(Incompatibility) -> CompatibilityDescription {
-        var tokens = ArraySlice(text.split(separator: "-", omittingEmptySubsequences: false).map(String.init))
+        var tokens = ArraySlice(text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+            .map { Substring($0) })
         var values: [String: CompatibilityValue] = [:]
+        var parsed: [(name: String, format: Format, token: Substring)] = []
         for part in parts {
             switch part {
             case .literal(let literal):
-                let count = literal.split(separator: "-", omittingEmptySubsequences: false).count
-                guard tokens.prefix(count).joined(separator: "-") == literal else {
-                    throw .format("expected `\(literal)`")
-                }
+                let count = literal.utf8.count { $0 == UInt8(ascii: "-") } + 1
+                let matches = count == 1 ? tokens.first == literal[...] : tokens.prefix(count).joined(separator: "-") == literal
+                guard matches else { throw .format("expected `\(literal)`") }
                 tokens = tokens.dropFirst(count)
             case .field(let name, let format):
                 guard !tokens.isEmpty else { throw .format("\(name) missing") }
-                let token: String
+                let token: Substring
                 if case .rest = format {
-                    token = tokens.joined(separator: "-")
+                    token = Substring(tokens.joined(separator: "-"))
                     tokens = []
                 } else {
                     token = tokens.removeFirst()
@@ -77,11 +78,15 @@ public struct TemplateCodec: MigrationVersionCodec {
                 } catch {
                     throw .format("\(name) `\(token.prefix(64))`: \(error.reason)")
                 }
+                parsed.append((name, format, token))
             }
         }
         guard tokens.isEmpty else { throw .format("unexpected text after the last field") }
         let description = schema.describe(values)
-        guard render(description) == text else { throw .format("not in the driver's canonical form") }
+        // Literals matched as they are; the string is canonical when every field renders back to its text.
+        for field in parsed where description[field.name].map({ field.format.render($0.value) }) != String(field.token) {
+            throw .format("not in the driver's canonical form")
+        }
         return description
     }
 }
@@ -107,13 +112,13 @@ extension TemplateCodec.Format {
         }
     }
 
-    func parse(_ token: String) throws(FormatFailure) -> CompatibilityValue {
+    func parse(_ token: Substring) throws(FormatFailure) -> CompatibilityValue {
         switch self {
         case .hexText(let digits):
-            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit) else {
+            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
-            return .text(token)
+            return .text(String(token))
         case .token(let prefix, let maxLength):
             guard (1...max(1, maxLength)).contains(token.count) else {
                 throw FormatFailure(reason: "expected 1 to \(maxLength) characters")
@@ -123,17 +128,18 @@ extension TemplateCodec.Format {
             guard let version = SemanticVersion(token) else { throw FormatFailure(reason: "expected major.minor.bugfix") }
             return .version(version)
         case .hexMajor(let digits):
-            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit),
+            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit),
                   let major = UInt32(token, radix: 16) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
             return .version(SemanticVersion(major))
         case .decimal:
-            guard let first = token.first, token.allSatisfy(\.isASCIIDigit), first != "0" || token.count == 1,
+            guard let first = token.utf8.first, token.utf8.allSatisfy(\.isASCIIDigit),
+                  first != UInt8(ascii: "0") || token.utf8.count == 1,
                   let number = UInt64(token) else { throw FormatFailure(reason: "expected a decimal number") }
             return .number(number)
         case .mask(let digits, let bits):
-            guard token.count == digits, token.allSatisfy(\.isLowercaseHexDigit),
+            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit),
                   let mask = UInt64(token, radix: 16) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
@@ -145,7 +151,7 @@ extension TemplateCodec.Format {
             return .set(members)
         case .rest:
             guard !token.isEmpty else { throw FormatFailure(reason: "empty") }
-            return .text(token)
+            return .text(String(token))
         }
     }
 }
