@@ -61,7 +61,8 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
         guard let gvtType = gvtType(type) else { return [] }
         return interfaces.nodes(in: directory, for: .typeDirectory,
                                 subject: "\(parent.address) \(GVTCompatibility.driver)-\(type.name)",
-                                log: logger(parent), describe: describe(gvtType, host: parent.host))
+                                log: logger(parent), refusals: parent.host?.refusalLog,
+                                describe: describe(gvtType, host: parent.host))
     }
 
     func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] {
@@ -78,7 +79,8 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
             }]
         }
         return [vgpu] + interfaces.nodes(in: directory, for: .device, subject: "\(mdev.parent.address) \(uuid)",
-                                         log: logger(mdev.parent), describe: describe(gvtType, host: host))
+                                         log: logger(mdev.parent), refusals: host?.refusalLog,
+                                         describe: describe(gvtType, host: host))
     }
 
     /// The description of a type and of every vGPU of it, with the software

@@ -62,7 +62,7 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
             return NVMeCompatibility.describe(identity: identity, driverVersion: driverVersion, url: url)
         }
         return [remoteURL] + interfaces.nodes(in: directory, for: .device, subject: address.description,
-                                              log: log, describe: describe)
+                                              log: log, refusals: host?.refusalLog, describe: describe)
     }
 
     /// Another driver version, default remote storage (for VFs not given their own) or migration switch, at once.

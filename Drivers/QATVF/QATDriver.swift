@@ -7,6 +7,11 @@ import SysfsTree
 /// that expose the same device as a VF), and the compatibility interfaces on
 /// the PF, every VF and every vQAT.
 final class QATDriver: VendorDriver, @unchecked Sendable {
+    private struct DescribedFunction {
+        let services: String
+        let description: CompatibilityDescription
+    }
+
     struct State {
         var services: String
         var up: Bool
@@ -27,7 +32,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     private(set) var scalableIOV: Bool
     var state: State
     /// The description last built for each exposed device ID, with the services it was built for.
-    private var described: [UInt16: (services: String, description: CompatibilityDescription)] = [:]
+    private var described: [UInt16: DescribedFunction] = [:]
     /// `cfg_services` and `state` as the settings last gave them: an update
     /// that leaves them alone keeps what was written to `qat/` since.
     private var configuredServices: String
@@ -123,7 +128,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     private func description(exposing device: UInt16) -> CompatibilityDescription {
         if let cached = described[device], cached.services == state.services { return cached.description }
         let description = QATCompatibility.describe(configuration, device: device, services: state.services)
-        described[device] = (state.services, description)
+        described[device] = DescribedFunction(services: state.services, description: description)
         return description
     }
 
@@ -137,6 +142,6 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
             return host.lock.withLock { self.migration ? self.description(exposing: device) : nil }
         }
         return interfaces.nodes(in: directory, for: location, subject: subject,
-                                log: { message in host?.log(message) }, describe: describe)
+                                log: { message in host?.log(message) }, refusals: host?.refusalLog, describe: describe)
     }
 }

@@ -12,6 +12,8 @@ public final class Host: @unchecked Sendable {
     public let cpuCount: Int
     /// Where the core explains refusals, as the kernel's log would.
     public let log: @Sendable (String) -> Void
+    /// The rate limit of the refusals any writer can provoke (a `migration_version` string).
+    public let refusalLog = LogRateLimit()
 
     private let sink = Locked<(any UEventSink)?>(nil)
     let stateObserver = Locked<(@Sendable (PersistentState) -> Void)?>(nil)

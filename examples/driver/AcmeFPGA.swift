@@ -53,7 +53,7 @@ final class AcmeFPGADriver: VendorDriver, @unchecked Sendable {
             ])
         }
         return interfaces.nodes(in: directory, for: .device, subject: vf.address.description,
-                                log: { host?.log($0) }, describe: describe)
+                                log: { host?.log($0) }, refusals: host?.refusalLog, describe: describe)
     }
 
     func update(settings: DriverSettings) throws(SettingsError) {

@@ -34,9 +34,11 @@ public struct CompatibilityInterfaces: Sendable {
         self.codec = codec
     }
 
-    /// `subject` names the device in log lines, e.g. `0000:00:02.0 i915-GVTg_V5_4`.
+    /// `subject` names the device in log lines, e.g. `0000:00:02.0 i915-GVTg_V5_4`. Anybody may
+    /// write any string, so refusals go through `refusals` (the host's), as `pr_err_ratelimited`.
     public func nodes(in directory: Directory, for location: Location, subject: String,
-                      log: @escaping @Sendable (String) -> Void, describe: @escaping Describe) -> [Node] {
+                      log: @escaping @Sendable (String) -> Void, refusals: LogRateLimit?,
+                      describe: @escaping Describe) -> [Node] {
         var nodes: [Node] = []
         let supported: @Sendable () throws(Errno) -> CompatibilityDescription = { () throws(Errno) in
             guard let description = try describe() else {
@@ -46,15 +48,12 @@ public struct CompatibilityInterfaces: Sendable {
             return description
         }
         if flavours.contains(.migrationVersion) {
-            let rendered = RenderedString(codec: codec)
+            let memo = MigrationVersionMemo(codec: codec, subject: subject)
             nodes.append(directory.makeAttribute(InterfaceFlavour.migrationVersion.attributeName, mode: 0o644,
-                show: { () throws(Errno) in rendered.text(of: try supported()) + "\n" },
-                store: { [codec] input throws(Errno) in
-                    let target = try supported()
-                    let verdict = MigrationVersionTest.judge(input, target: target, codec: codec,
-                                                             targetText: rendered.text(of: target))
-                    if let reason = verdict.incompatibility {
-                        log("\(subject): migration_version refused: \(reason)")
+                show: { () throws(Errno) in memo.text(of: try supported()) + "\n" },
+                store: { input throws(Errno) in
+                    if let refusal = memo.refusal(of: input, target: try supported()) {
+                        if let refusals { refusals.log(refusal, name: "migration_version", to: log) } else { log(refusal) }
                         throw .invalidArgument
                     }
                 }))
@@ -88,9 +87,8 @@ public enum MigrationVersionTest {
                              codec: any MigrationVersionCodec, targetText: String? = nil) -> CompatibilityVerdict {
         var bytes = input.cString
         if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
-        guard let text = String(validating: bytes, as: UTF8.self), text.allSatisfy(\.isASCII) else {
-            return .incompatible(.format("not ASCII text"))
-        }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return .incompatible(.format("not ASCII text")) }
+        let text = String(decoding: bytes, as: UTF8.self)
         // Every rule holds between equal values, so a target takes its own string;
         // the most common write is decided without parsing.
         if text == targetText ?? codec.render(target) { return .compatible }
@@ -102,19 +100,59 @@ public enum MigrationVersionTest {
     }
 }
 
-/// A `migration_version` attribute's last rendering. A driver that keeps its
-/// description until its state changes hands back the same value, which
-/// compares equal at once, so the string is built once per change.
-final class RenderedString: Sendable {
-    private let codec: any MigrationVersionCodec
-    private let last = Locked<(description: CompatibilityDescription, text: String)?>(nil)
+/// What a `migration_version` attribute remembers: its last rendering, and
+/// the refusal of the last string written to it, each with the description
+/// it came from. A driver hands back the same description until its state
+/// changes, and a management stack writes the same source string again and
+/// again, so a repeated read or write costs a comparison.
+final class MigrationVersionMemo: Sendable {
+    private struct Rendering {
+        let description: CompatibilityDescription
+        let text: String
+    }
 
-    init(codec: any MigrationVersionCodec) { self.codec = codec }
+    private struct Judged {
+        let target: CompatibilityDescription
+        let written: [UInt8]
+        let refusal: String?
+    }
+
+    /// Longer strings are judged every time rather than kept (a fleet has many attributes).
+    private static let longestRemembered = 256
+
+    private let codec: any MigrationVersionCodec
+    private let subject: String
+    private let rendering = Locked<Rendering?>(nil)
+    private let lastJudged = Locked<Judged?>(nil)
+
+    init(codec: any MigrationVersionCodec, subject: String) {
+        self.codec = codec
+        self.subject = subject
+    }
 
     func text(of description: CompatibilityDescription) -> String {
-        if let cached = last.withLock({ $0 }), cached.description == description { return cached.text }
+        if let cached = rendering.withLock({ $0 }), cached.description == description { return cached.text }
         let text = codec.render(description)
-        last.withLock { $0 = (description, text) }
+        rendering.withLock { $0 = Rendering(description: description, text: text) }
         return text
+    }
+
+    /// The log line refusing what was written, or nil when the target takes it.
+    func refusal(of input: StoreInput, target: CompatibilityDescription) -> String? {
+        let written = input.cString
+        let targetText = text(of: target)
+        // The target's own string needs no memory; keeping it would push out the string it is tested against.
+        if targetText.utf8.elementsEqual(written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
+            return nil
+        }
+        if let cached = lastJudged.withLock({ $0 }), cached.written[...] == written, cached.target == target {
+            return cached.refusal
+        }
+        let verdict = MigrationVersionTest.judge(input, target: target, codec: codec, targetText: targetText)
+        let refusal = verdict.incompatibility.map { "\(subject): migration_version refused: \($0)" }
+        if written.count <= Self.longestRemembered {
+            lastJudged.withLock { $0 = Judged(target: target, written: Array(written), refusal: refusal) }
+        }
+        return refusal
     }
 }
