@@ -205,18 +205,18 @@ extension FuseServer {
         }
         // A text attribute's `show` runs at offset 0; later reads continue its buffer, so faults apply there.
         if offset == 0 || handle.node is BinaryAttribute, injectFault(request, .read, on: handle.node) { return }
-        let result: Result<[UInt8], Errno>
+        let result: Result<ArraySlice<UInt8>, Errno>
         switch handle.node {
         case let attribute as Attribute:
             result = Result { () throws(Errno) in
-                Array(try handle.read(offset: offset, count: size) { () throws(Errno) in try attribute.read() })
+                try handle.read(offset: offset, count: size) { () throws(Errno) in try attribute.read() }
             }
         case let binary as BinaryAttribute:
-            result = Result { () throws(Errno) in try binary.read(offset: offset, count: size) }
+            result = Result { () throws(Errno) in try binary.read(offset: offset, count: size)[...] }
         default:
             result = .failure(.isDirectory)
         }
-        traceRead(request, node: handle.node, offset: offset, result: result)
+        traceRead(request, node: handle.node, offset: offset, result: result.map(\.count))
         switch result {
         case .success(let bytes):
             bytes.withUnsafeBytes { raw in
@@ -241,11 +241,10 @@ extension FuseServer {
         }
         if injectFault(request, .write, on: handle.node) { return }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : size)
-        let (result, reasons) = capturingReasons { () -> Result<Int, Errno> in
+        let (result, reasons) = KernelMessages.capture { () -> Result<Int, Errno> in
             switch handle.node {
             case let attribute as Attribute:
                 handle.invalidate()
-                // A concrete array: the generic copy inside Attribute.write walked the raw buffer byte by byte.
                 let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
                 return Result { () throws(Errno) in try attribute.write(page) }
             case let binary as BinaryAttribute:
@@ -260,7 +259,8 @@ extension FuseServer {
         case .success(let count):
             fuse_reply_write(request, count)
         case .failure(let error):
-            log("write \(handle.node.path) (\(size) bytes): \(error)")
+            // A store that said why in the kernel log needs no second line.
+            if reasons.isEmpty { log("write \(handle.node.path) (\(size) bytes): \(error)") }
             fuse_reply_err(request, error.rawValue)
         }
         deleteNames(deferred)

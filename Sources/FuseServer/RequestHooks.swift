@@ -65,11 +65,11 @@ extension FuseServer {
     }
 
     /// One record per `show` (a text read at offset 0), per binary read, and per failure.
-    func traceRead(_ request: fuse_req_t?, node: Node, offset: Int, result: Result<[UInt8], Errno>) {
+    func traceRead(_ request: fuse_req_t?, node: Node, offset: Int, result: Result<Int, Errno>) {
         guard let trace = options.trace else { return }
         var record = traceRecord(request, "read", node: node)
         switch result {
-        case .success(let bytes): record.length = bytes.count
+        case .success(let count): record.length = count
         case .failure(let error): record.errno = error.rawValue
         }
         if offset != 0 { record.offset = offset }
@@ -105,13 +105,6 @@ extension FuseServer {
             record.command = caller.command
         }
         return record
-    }
-
-    /// Runs a store, capturing what the kernel logs during it when a trace wants the reason.
-    func capturingReasons<T>(_ body: () -> T) -> (value: T, reasons: [String]) {
-        guard options.trace != nil else { return (body(), []) }
-        let (value, messages) = KernelMessages.capture(body)
-        return (value, messages)
     }
 }
 

@@ -5,7 +5,7 @@ import Glibc
 /// The per-host lock that serializes device lifecycle, like the kernel's
 /// device_lock. It is recursive so a `store` may call back into the core.
 public final class KernelLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)
@@ -21,6 +21,7 @@ public final class KernelLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    @inlinable
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

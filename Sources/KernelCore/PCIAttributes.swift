@@ -6,12 +6,12 @@ extension PCIDevice {
     func standardAttributes(in directory: Directory) -> [Node] {
         let id = identity
         var nodes: [Node] = [
-            directory.makeAttribute("vendor", mode: 0o444) { "0x" + hex(id.vendor, 4) + "\n" },
-            directory.makeAttribute("device", mode: 0o444) { "0x" + hex(id.device, 4) + "\n" },
-            directory.makeAttribute("subsystem_vendor", mode: 0o444) { "0x" + hex(id.subsystemVendor, 4) + "\n" },
-            directory.makeAttribute("subsystem_device", mode: 0o444) { "0x" + hex(id.subsystemDevice, 4) + "\n" },
-            directory.makeAttribute("class", mode: 0o444) { "0x" + hex(id.classCode, 6) + "\n" },
-            directory.makeAttribute("revision", mode: 0o444) { "0x" + hex(id.revision, 2) + "\n" },
+            directory.makeAttribute("vendor", mode: 0o444, value: "0x" + hex(id.vendor, 4) + "\n"),
+            directory.makeAttribute("device", mode: 0o444, value: "0x" + hex(id.device, 4) + "\n"),
+            directory.makeAttribute("subsystem_vendor", mode: 0o444, value: "0x" + hex(id.subsystemVendor, 4) + "\n"),
+            directory.makeAttribute("subsystem_device", mode: 0o444, value: "0x" + hex(id.subsystemDevice, 4) + "\n"),
+            directory.makeAttribute("class", mode: 0o444, value: "0x" + hex(id.classCode, 6) + "\n"),
+            directory.makeAttribute("revision", mode: 0o444, value: "0x" + hex(id.revision, 2) + "\n"),
             directory.makeAttribute("irq", mode: 0o444) { [irq] in "\(irq)\n" },
             directory.makeAttribute("modalias", mode: 0o444) { id.modalias + "\n" },
             directory.makeAttribute("resource", mode: 0o444) { [spec] in Self.resourceText(spec) },

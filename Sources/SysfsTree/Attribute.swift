@@ -45,10 +45,10 @@ public final class Attribute: Node, @unchecked Sendable {
     }
 
     /// One write(2): capped at 4096 bytes; returns the count accepted.
-    public func write(_ bytes: some Collection<UInt8>) throws(Errno) -> Int {
+    public func write(_ bytes: [UInt8]) throws(Errno) -> Int {
         if bytes.isEmpty { return 0 }
         guard let storeHandler else { throw .ioError }
-        let input = StoreInput(bytes.prefix(Attribute.pageSize))
+        let input = StoreInput(bytes.count > Attribute.pageSize ? Array(bytes.prefix(Attribute.pageSize)) : bytes)
         try storeHandler(input)
         return input.count
     }

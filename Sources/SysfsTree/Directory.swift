@@ -106,6 +106,12 @@ public final class Directory: Node, @unchecked Sendable {
         Attribute(name: name, parent: self, events: events, mode: mode, show: show, store: store)
     }
 
+    /// A read-only attribute whose value never changes, such as an ID the device was built with.
+    public func makeAttribute(_ name: String, mode: UInt16, value: String) -> Attribute {
+        let bytes = Array(value.utf8)
+        return Attribute(name: name, parent: self, events: events, mode: mode, showBytes: { bytes }, store: nil)
+    }
+
     /// An attribute whose `show` gives bytes, for values the kernel keeps verbatim.
     public func makeAttribute(_ name: String, mode: UInt16,
                               showBytes: @escaping Attribute.ShowBytes, store: Attribute.Store? = nil) -> Attribute {
@@ -156,6 +162,8 @@ public final class Directory: Node, @unchecked Sendable {
             return state.list.put(node)
         }
         replaced?.markRemoved()
+        // Checked after joining: a removal that has not seen the node yet has already set the flag.
+        if isRemoved { node.markRemoved() }
         events.record(.init(parent: id, name: node.name, child: replaced?.id))
     }
 
@@ -195,7 +203,10 @@ public final class Directory: Node, @unchecked Sendable {
         guard let populate else { return }
         let inserted = state.list.nodes
         state.list = ChildList()
-        for node in populate(self) { _ = state.list.put(node) }
+        for node in populate(self) {
+            _ = state.list.put(node)
+            if isRemoved { node.markRemoved() }
+        }
         for node in inserted { _ = state.list.put(node) }
     }
 }

@@ -1,23 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The kernel log lines written while one operation runs (a FUSE request or a
 /// control command), so that a refused store can carry the reason the core or
 /// a driver logged for it. Lines recorded outside `capture` go nowhere.
+///
+/// An operation runs on one thread, so each thread keeps its own lines: a
+/// capture costs no allocation once the thread has captured before.
 public enum KernelMessages {
-    private final class Collector: Sendable {
-        let lines = Locked<[String]>([])
+    private final class ThreadLines {
+        var lines: [String] = []
+        var captures = 0
     }
 
-    @TaskLocal private static var collector: Collector?
+    private static let key: pthread_key_t? = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            Unmanaged<ThreadLines>.fromOpaque(pointer).release()
+        }
+        return status == 0 ? key : nil
+    }()
 
     /// Adds a line to the operation running on this thread, if it is being captured.
     public static func record(_ message: String) {
-        collector?.lines.withLock { $0.append(message) }
+        guard let thread = lines(create: false), thread.captures > 0 else { return }
+        thread.lines.append(message)
     }
 
-    /// Runs `body` and returns what it logged, oldest first.
+    /// Runs `body` and returns what it logged, oldest first; a capture inside
+    /// it keeps its own lines.
     public static func capture<T>(_ body: () -> T) -> (value: T, messages: [String]) {
-        let collector = Collector()
-        let value = $collector.withValue(collector) { body() }
-        return (value, collector.lines.withLock { $0 })
+        guard let thread = lines(create: true) else { return (body(), []) }
+        let start = thread.lines.count
+        thread.captures += 1
+        let value = body()
+        thread.captures -= 1
+        let messages = Array(thread.lines[start...])
+        thread.lines.removeSubrange(start...)
+        return (value, messages)
+    }
+
+    private static func lines(create: Bool) -> ThreadLines? {
+        guard let key else { return nil }
+        if let pointer = pthread_getspecific(key) {
+            return Unmanaged<ThreadLines>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        guard create else { return nil }
+        let lines = ThreadLines()
+        guard pthread_setspecific(key, Unmanaged.passRetained(lines).toOpaque()) == 0 else {
+            Unmanaged.passUnretained(lines).release()
+            return nil
+        }
+        return lines
     }
 }

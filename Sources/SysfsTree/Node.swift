@@ -23,15 +23,10 @@ public class Node: @unchecked Sendable {
         self.created = Timestamp.now()
     }
 
-    /// True once this node or one of its ancestors has been removed from the tree.
-    public var isRemoved: Bool {
-        var node: Node? = self
-        while let current = node {
-            if current.removedFlag.load(ordering: .acquiring) { return true }
-            node = current.parent
-        }
-        return false
-    }
+    /// True once this node or one of its ancestors has been removed from the
+    /// tree: a removal marks every node built below it, and a directory marks
+    /// what joins it afterwards (see `Directory`).
+    public var isRemoved: Bool { removedFlag.load(ordering: .acquiring) }
 
     func markRemoved() { removedFlag.store(true, ordering: .releasing) }
 

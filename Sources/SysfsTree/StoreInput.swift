@@ -6,6 +6,7 @@ import SystemPackage
 public struct StoreInput: Sendable {
     public let bytes: [UInt8]
 
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public init(_ bytes: some Collection<UInt8>) { self.bytes = Array(bytes) }
     public init(_ string: String) { self.bytes = Array(string.utf8) }
 

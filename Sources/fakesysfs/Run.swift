@@ -2,6 +2,7 @@ import ArgumentParser
 import DriverCatalog
 import FuseServer
 import KernelCore
+import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,7 +65,10 @@ struct Run: ParsableCommand {
     private func execute() throws(RunFailure) -> Int32 {
         let logFD = try openLog()
         defer { if logFD != STDERR_FILENO { close(logFD) } }
-        let serverLog: @Sendable (String) -> Void = { Log.write($0, to: logFD) }
+        let serverLog: @Sendable (String) -> Void = { message in
+            Log.write(message, to: logFD)
+            KernelMessages.record(message)
+        }
         CommandProcess.blockSignals()
         let sandbox = try Sandbox.enter()
         defer {
