@@ -5,7 +5,6 @@
 /// index by name is kept only once there are more than `indexedAbove`.
 struct ChildList {
     private(set) var nodes: [Node] = []
-    private(set) var subdirectoryCount = 0
     private var index: [String: Node]?
     static let indexedAbove = 8
 
@@ -19,11 +18,9 @@ struct ChildList {
         if let old = self.node(named: node.name) {
             if let position = nodes.firstIndex(where: { $0 === old }) { nodes[position] = node }
             index?[node.name] = node
-            subdirectoryCount += (node is Directory ? 1 : 0) - (old is Directory ? 1 : 0)
             return old
         }
         nodes.append(node)
-        if node is Directory { subdirectoryCount += 1 }
         if index != nil {
             index?[node.name] = node
         } else if nodes.count > ChildList.indexedAbove {
@@ -36,7 +33,6 @@ struct ChildList {
         guard let old = node(named: name) else { return nil }
         nodes.removeAll { $0 === old }
         index?[name] = nil
-        if old is Directory { subdirectoryCount -= 1 }
         return old
     }
 }

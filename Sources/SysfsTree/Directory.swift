@@ -4,15 +4,14 @@
 public final class Directory: Node, @unchecked Sendable {
     private struct Children {
         var list = ChildList()
+        /// Nanoseconds since the epoch of the last change, 0 for none: a fleet has a million directories.
+        var modified = 0
         var populated = false
-        var modified: Timestamp?
 
         /// Every change gets a later time than the one before, even within a
         /// clock tick: a kernel that caches a listing compares it to tell.
         mutating func touch(after created: Timestamp) {
-            let now = Timestamp.now()
-            let last = modified ?? created
-            modified = now > last ? now : last.advanced(byNanoseconds: 1)
+            modified = max(Timestamp.now().nanosecondsSinceEpoch, max(modified, created.nanosecondsSinceEpoch) + 1)
         }
     }
 
@@ -71,7 +70,10 @@ public final class Directory: Node, @unchecked Sendable {
     }
 
     public var status: Status {
-        withChildren { state in Status(subdirectoryCount: state.list.subdirectoryCount, modified: state.modified ?? created) }
+        withChildren { state in
+            Status(subdirectoryCount: state.list.nodes.reduce(0) { $0 + ($1 is Directory ? 1 : 0) },
+                   modified: state.modified == 0 ? created : Timestamp(nanosecondsSinceEpoch: state.modified))
+        }
     }
 
     /// Resolves a relative path made of plain names (no `..`, no links).

@@ -52,13 +52,14 @@ public struct Timestamp: Sendable, Equatable, Comparable {
         self.nanoseconds = nanoseconds
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
-        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    init(nanosecondsSinceEpoch total: Int) {
+        self.init(seconds: total / 1_000_000_000, nanoseconds: total % 1_000_000_000)
     }
 
-    func advanced(byNanoseconds count: Int) -> Timestamp {
-        let total = nanoseconds + count
-        return Timestamp(seconds: seconds + total / 1_000_000_000, nanoseconds: total % 1_000_000_000)
+    var nanosecondsSinceEpoch: Int { seconds &* 1_000_000_000 &+ nanoseconds }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 
     public static func now() -> Timestamp {
