@@ -216,7 +216,7 @@ extension FuseServer {
         default:
             result = .failure(.isDirectory)
         }
-        traceRead(request, node: handle.node, offset: offset, result: result.map(\.count))
+        traceRead(request, node: handle.node, offset: offset, result: result.map { $0.count })
         switch result {
         case .success(let bytes):
             bytes.withUnsafeBytes { raw in

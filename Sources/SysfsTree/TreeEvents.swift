@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,24 +21,28 @@ public final class TreeEvents: @unchecked Sendable {
 
     private final class Queue { var changes: [Change] = [] }
 
-    private let key = Locked<pthread_key_t?>(nil)
+    /// The thread-specific key of the queues once observed (a process has about a thousand keys).
+    private let key = Atomic<UInt64>(TreeEvents.noKey)
+    private static let noKey = UInt64.max
 
     public init() {}
 
     deinit {
-        if let key = key.withLock({ $0 }) { pthread_key_delete(key) }
+        let created = key.load(ordering: .acquiring)
+        if created != TreeEvents.noKey { pthread_key_delete(pthread_key_t(truncatingIfNeeded: created)) }
     }
 
     /// Starts queueing changes; call once, before the tree is served.
     public func startObserving() {
-        key.withLock { key in
-            guard key == nil else { return }
-            var created = pthread_key_t()
-            let status = pthread_key_create(&created) { pointer in
-                guard let pointer else { return }
-                Unmanaged<AnyObject>.fromOpaque(pointer).release()
-            }
-            if status == 0 { key = created }
+        guard key.load(ordering: .acquiring) == TreeEvents.noKey else { return }
+        var created = pthread_key_t()
+        let status = pthread_key_create(&created) { pointer in
+            guard let pointer else { return }
+            Unmanaged<AnyObject>.fromOpaque(pointer).release()
+        }
+        guard status == 0 else { return }
+        if !key.compareExchange(expected: TreeEvents.noKey, desired: UInt64(created), ordering: .acquiringAndReleasing).exchanged {
+            pthread_key_delete(created)
         }
     }
 
@@ -55,7 +60,9 @@ public final class TreeEvents: @unchecked Sendable {
     }
 
     private func currentQueue(create: Bool) -> Queue? {
-        guard let key = key.withLock({ $0 }) else { return nil }
+        let observed = self.key.load(ordering: .acquiring)
+        guard observed != TreeEvents.noKey else { return nil }
+        let key = pthread_key_t(truncatingIfNeeded: observed)
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as? Queue
         }

@@ -115,7 +115,7 @@ extension TemplateCodec.Format {
     func parse(_ token: Substring) throws(FormatFailure) -> CompatibilityValue {
         switch self {
         case .hexText(let digits):
-            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit) else {
+            guard token.utf8.count == digits, token.utf8.allSatisfy({ $0.isLowercaseHexDigit }) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
             return .text(String(token))
@@ -128,18 +128,18 @@ extension TemplateCodec.Format {
             guard let version = SemanticVersion(token) else { throw FormatFailure(reason: "expected major.minor.bugfix") }
             return .version(version)
         case .hexMajor(let digits):
-            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit),
+            guard token.utf8.count == digits, token.utf8.allSatisfy({ $0.isLowercaseHexDigit }),
                   let major = UInt32(token, radix: 16) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
             return .version(SemanticVersion(major))
         case .decimal:
-            guard let first = token.utf8.first, token.utf8.allSatisfy(\.isASCIIDigit),
+            guard let first = token.utf8.first, token.utf8.allSatisfy({ $0.isASCIIDigit }),
                   first != UInt8(ascii: "0") || token.utf8.count == 1,
                   let number = UInt64(token) else { throw FormatFailure(reason: "expected a decimal number") }
             return .number(number)
         case .mask(let digits, let bits):
-            guard token.utf8.count == digits, token.utf8.allSatisfy(\.isLowercaseHexDigit),
+            guard token.utf8.count == digits, token.utf8.allSatisfy({ $0.isLowercaseHexDigit }),
                   let mask = UInt64(token, radix: 16) else {
                 throw FormatFailure(reason: "expected \(digits) lowercase hex digits")
             }
