@@ -1,8 +1,8 @@
 import SystemPackage
 import SysfsTree
 
-/// State kept for one open(2) of an attribute: the last `show` result, which
-/// reads past offset 0 are served from, as sysfs's seq_file does.
+/// State kept for one open(2) of an attribute for reading: the last `show`
+/// result, which reads past offset 0 are served from, as sysfs's seq_file does.
 final class OpenAttribute: Sendable {
     let node: Node
     private let buffer = Locked<[UInt8]?>(nil)

@@ -191,7 +191,8 @@ extension FuseServer {
             return
         }
         cfuse_set_open_flags(info, 1, 1)
-        replyOpen(request, info: info, handle: OpenAttribute(node: node))
+        // Only a reader needs a show buffer; a write-only open hands the node itself over.
+        replyOpen(request, info: info, handle: wantsRead ? OpenAttribute(node: node) : node)
     }
 
     func read(_ request: fuse_req_t?, size: Int, offset: Int, info: UnsafeMutablePointer<fuse_file_info>?) {
@@ -231,20 +232,21 @@ extension FuseServer {
     /// One write(2) is one `store`, capped at PAGE_SIZE; its error is the write's error.
     func write(_ request: fuse_req_t?, buffer: UnsafePointer<CChar>?, size: Int, offset: Int,
                info: UnsafeMutablePointer<fuse_file_info>?) {
-        guard let info, let handle = OpenHandles.attribute(cfuse_file_handle(info)) else {
+        guard let info, let opened = OpenHandles.written(cfuse_file_handle(info)) else {
             fuse_reply_err(request, EBADF)
             return
         }
-        if handle.node.isRemoved {
+        let node = opened.node
+        if node.isRemoved {
             fuse_reply_err(request, ENODEV)
             return
         }
-        if injectFault(request, .write, on: handle.node) { return }
+        if injectFault(request, .write, on: node) { return }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : size)
         let (result, reasons) = KernelMessages.capture { () -> Result<Int, Errno> in
-            switch handle.node {
+            switch node {
             case let attribute as Attribute:
-                handle.invalidate()
+                opened.readBuffer?.invalidate()
                 let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
                 return Result { () throws(Errno) in try attribute.write(page) }
             case let binary as BinaryAttribute:
@@ -253,14 +255,14 @@ extension FuseServer {
                 return .failure(.isDirectory)
             }
         }
-        let deferred = flushChanges(writing: handle.node)
-        traceWrite(request, node: handle.node, bytes: bytes, offset: offset, result: result, reasons: reasons)
+        let deferred = flushChanges(writing: node)
+        traceWrite(request, node: node, bytes: bytes, offset: offset, result: result, reasons: reasons)
         switch result {
         case .success(let count):
             fuse_reply_write(request, count)
         case .failure(let error):
             // A store that said why in the kernel log needs no second line.
-            if reasons.isEmpty { log("write \(handle.node.path) (\(size) bytes): \(error)") }
+            if reasons.isEmpty { log("write \(node.path) (\(size) bytes): \(error)") }
             fuse_reply_err(request, error.rawValue)
         }
         deleteNames(deferred)
@@ -334,6 +336,15 @@ enum OpenHandles {
     }
 
     static func attribute(_ handle: UInt64) -> OpenAttribute? { object(handle) as? OpenAttribute }
+
+    /// What a write goes to, and the show buffer to re-arm when the file was opened for reading too.
+    static func written(_ handle: UInt64) -> (node: Node, readBuffer: OpenAttribute?)? {
+        switch object(handle) {
+        case let attribute as OpenAttribute: return (attribute.node, attribute)
+        case let node as Node: return (node, nil)
+        default: return nil
+        }
+    }
     static func directory(_ handle: UInt64) -> OpenDirectory? { object(handle) as? OpenDirectory }
 
     private static func object(_ handle: UInt64) -> AnyObject? {

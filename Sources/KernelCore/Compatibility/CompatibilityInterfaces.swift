@@ -1,4 +1,7 @@
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 import SysfsTree
 
 extension InterfaceFlavour {
@@ -137,12 +140,22 @@ final class MigrationVersionMemo: Sendable {
         return text
     }
 
+    private static func same(_ text: String, _ bytes: ArraySlice<UInt8>) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == bytes.count && bytes.withUnsafeBufferPointer { other in
+                guard let mine = utf8.baseAddress, let theirs = other.baseAddress else { return true }
+                return memcmp(mine, theirs, utf8.count) == 0
+            }
+        }
+    }
+
     /// The log line refusing what was written, or nil when the target takes it.
     func refusal(of input: StoreInput, target: CompatibilityDescription) -> String? {
         let written = input.cString
         let targetText = text(of: target)
         // The target's own string needs no memory; keeping it would push out the string it is tested against.
-        if targetText.utf8.elementsEqual(written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
+        if Self.same(targetText, written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
             return nil
         }
         if let cached = lastJudged.withLock({ $0 }), cached.written[...] == written, cached.target == target {
