@@ -27,12 +27,16 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     let interfaces: CompatibilityInterfaces
 
     // Guarded by the host's lock; `update` changes them, as a new driver release or module options would.
-    private(set) var configuration: QATCompatibility.Configuration
-    private(set) var migration: Bool
+    private(set) var configuration: QATCompatibility.Configuration { didSet { unpublish() } }
+    private(set) var migration: Bool { didSet { unpublish() } }
     private(set) var scalableIOV: Bool
-    var state: State
+    var state: State { didSet { unpublish() } }
     /// The description last built for each exposed device ID, with the services it was built for.
     private var described: [UInt16: DescribedFunction] = [:]
+    /// What each exposed device is now (nil: migration is off), for the interfaces
+    /// to read without the host's lock, which every function of the host shares.
+    /// Filled under the host's lock and emptied there by any change it depends on.
+    private let published = Locked<[UInt16: CompatibilityDescription?]>([:])
     /// `cfg_services` and `state` as the settings last gave them: an update
     /// that leaves them alone keeps what was written to `qat/` since.
     private var configuredServices: String
@@ -132,14 +136,24 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
         return description
     }
 
+    private func unpublish() {
+        published.withLock { $0.removeAll(keepingCapacity: true) }
+    }
+
     /// The interfaces of a function exposing `device`, judged with the
     /// services currently configured on its PF (`owner` or its PF).
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
                                for location: CompatibilityInterfaces.Location, subject: String) -> [Node] {
         weak let host = owner.host
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
-            guard let self, let host else { throw .noDevice }
-            return host.lock.withLock { self.migration ? self.description(exposing: device) : nil }
+            guard let self else { throw .noDevice }
+            if let current = self.published.withLock({ $0[device] }) { return current }
+            guard let host else { throw .noDevice }
+            return host.lock.withLock {
+                let current = self.migration ? self.description(exposing: device) : nil
+                self.published.withLock { $0[device] = .some(current) }
+                return current
+            }
         }
         return interfaces.nodes(in: directory, for: location, subject: subject,
                                 log: { message in host?.log(message) }, refusals: host?.refusalLog, describe: describe)

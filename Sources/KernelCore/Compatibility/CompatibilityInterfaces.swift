@@ -134,7 +134,7 @@ final class MigrationVersionMemo: Sendable {
     }
 
     func text(of description: CompatibilityDescription) -> String {
-        if let cached = rendering.withLock({ $0 }), cached.description == description { return cached.text }
+        if let text = rendering.withLock({ $0?.description == description ? $0?.text : nil }) { return text }
         let text = codec.render(description)
         rendering.withLock { $0 = Rendering(description: description, text: text) }
         return text
@@ -158,9 +158,11 @@ final class MigrationVersionMemo: Sendable {
         if Self.same(targetText, written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
             return nil
         }
-        if let cached = lastJudged.withLock({ $0 }), cached.written[...] == written, cached.target == target {
-            return cached.refusal
+        let remembered: String?? = lastJudged.withLock { judged in
+            guard let judged, judged.written[...] == written, judged.target == target else { return nil }
+            return .some(judged.refusal)
         }
+        if let remembered { return remembered }
         let verdict = MigrationVersionTest.judge(input, target: target, codec: codec, targetText: targetText)
         let refusal = verdict.incompatibility.map { "\(subject): migration_version refused: \($0)" }
         if written.count <= Self.longestRemembered {
