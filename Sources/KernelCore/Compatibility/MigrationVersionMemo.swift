@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SysfsTree
+
+/// What a `migration_version` attribute remembers: its last rendering, and
+/// the refusal of the last string written to it, each with the description
+/// it came from. A driver hands back the same description until its state
+/// changes, and a management stack writes the same source string again and
+/// again, so a repeated read or write costs a comparison.
+final class MigrationVersionMemo: Sendable {
+    private struct Rendering {
+        let description: CompatibilityDescription
+        let text: String
+    }
+
+    private struct Judged {
+        let target: CompatibilityDescription
+        let written: [UInt8]
+        let refusal: String?
+    }
+
+    /// Longer strings are judged every time rather than kept (a fleet has many attributes).
+    private static let longestRemembered = 256
+
+    private let codec: any MigrationVersionCodec
+    private let subject: String
+    private let rendering = Locked<Rendering?>(nil)
+    private let lastJudged = Locked<Judged?>(nil)
+
+    init(codec: any MigrationVersionCodec, subject: String) {
+        self.codec = codec
+        self.subject = subject
+    }
+
+    func text(of description: CompatibilityDescription) -> String {
+        if let text = rendering.withLock({ $0?.description == description ? $0?.text : nil }) { return text }
+        let text = codec.render(description)
+        rendering.withLock { $0 = Rendering(description: description, text: text) }
+        return text
+    }
+
+    private static func same(_ text: String, _ bytes: ArraySlice<UInt8>) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == bytes.count && bytes.withUnsafeBufferPointer { other in
+                guard let mine = utf8.baseAddress, let theirs = other.baseAddress else { return true }
+                return memcmp(mine, theirs, utf8.count) == 0
+            }
+        }
+    }
+
+    /// The log line refusing what was written, or nil when the target takes it.
+    func refusal(of input: StoreInput, target: CompatibilityDescription) -> String? {
+        let written = input.cString
+        let targetText = text(of: target)
+        // The target's own string needs no memory; keeping it would push out the string it is tested against.
+        if Self.same(targetText, written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
+            return nil
+        }
+        let remembered: String?? = lastJudged.withLock { judged in
+            guard let judged, judged.written[...] == written, judged.target == target else { return nil }
+            return .some(judged.refusal)
+        }
+        if let remembered { return remembered }
+        let verdict = MigrationVersionTest.judge(input, target: target, codec: codec, targetText: targetText)
+        let refusal = verdict.incompatibility.map { "\(subject): migration_version refused: \($0)" }
+        if written.count <= Self.longestRemembered {
+            lastJudged.withLock { $0 = Judged(target: target, written: Array(written), refusal: refusal) }
+        }
+        return refusal
+    }
+}
