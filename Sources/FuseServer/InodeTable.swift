@@ -41,12 +41,14 @@ final class InodeTable: Sendable {
     /// Records one more kernel reference, as a successful lookup reply makes.
     func remember(_ node: Node) {
         table.withLock { table in
-            if table.entries[node.id] == nil {
-                let parent = node.parent?.id
-                table.entries[node.id] = Entry(node: node, parent: parent, lookups: 0)
-                if let parent { table.children[parent, default: []].insert(node.id) }
+            if var entry = table.entries[node.id] {
+                entry.lookups &+= 1
+                table.entries[node.id] = entry
+                return
             }
-            table.entries[node.id]?.lookups &+= 1
+            let parent = node.parent?.id
+            table.entries[node.id] = Entry(node: node, parent: parent, lookups: 1)
+            if let parent { table.children[parent, default: []].insert(node.id) }
         }
     }
 

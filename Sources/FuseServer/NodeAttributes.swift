@@ -9,52 +9,31 @@ import Glibc
 /// except that a directory's modification and change times follow its entries.
 extension Node {
     var fileType: UInt32 {
-        switch self {
-        case is Directory: return UInt32(S_IFDIR)
-        case is Symlink: return UInt32(S_IFLNK)
-        default: return UInt32(S_IFREG)
-        }
-    }
-
-    var permissions: UInt32 {
-        switch self {
-        case let attribute as Attribute: return UInt32(attribute.mode)
-        case let binary as BinaryAttribute: return UInt32(binary.mode)
-        case is Symlink: return 0o777
-        default: return 0o755
+        switch kind {
+        case .directory: return UInt32(S_IFDIR)
+        case .symlink: return UInt32(S_IFLNK)
+        case .attribute, .binaryAttribute: return UInt32(S_IFREG)
         }
     }
 
     var reportedSize: Int {
-        switch self {
-        case is Attribute: return Attribute.pageSize
-        case let binary as BinaryAttribute: return binary.size
-        default: return 0
+        switch kind {
+        case .attribute: return Attribute.pageSize
+        case .binaryAttribute: return (self as? BinaryAttribute)?.size ?? 0
+        case .directory, .symlink: return 0
         }
     }
 
-    var canRead: Bool {
-        switch self {
-        case let attribute as Attribute: return attribute.mode & 0o444 != 0
-        case let binary as BinaryAttribute: return binary.mode & 0o444 != 0
-        default: return true
-        }
-    }
+    var canRead: Bool { kind == .directory || kind == .symlink || mode & 0o444 != 0 }
 
-    var canWrite: Bool {
-        switch self {
-        case let attribute as Attribute: return attribute.mode & 0o222 != 0
-        case let binary as BinaryAttribute: return binary.mode & 0o222 != 0
-        default: return false
-        }
-    }
+    var canWrite: Bool { (kind == .attribute || kind == .binaryAttribute) && mode & 0o222 != 0 }
 
     func statBuffer() -> stat {
         var buffer = stat()
         buffer.st_ino = UInt(truncatingIfNeeded: id)
-        buffer.st_mode = fileType | permissions
+        buffer.st_mode = fileType | UInt32(mode)
         var modified = created
-        if let directory = self as? Directory {
+        if kind == .directory, let directory = self as? Directory {
             let status = directory.status
             buffer.st_nlink = UInt(truncatingIfNeeded: status.subdirectoryCount + 2)
             modified = status.modified

@@ -11,7 +11,6 @@ public final class Attribute: Node, @unchecked Sendable {
     public typealias ShowBytes = @Sendable () throws(Errno) -> [UInt8]
     public typealias Store = @Sendable (StoreInput) throws(Errno) -> Void
 
-    public let mode: UInt16
     let showHandler: ShowBytes?
     let storeHandler: Store?
 
@@ -19,22 +18,20 @@ public final class Attribute: Node, @unchecked Sendable {
     public static let pageSize = 4096
 
     init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, show: Show?, store: Store?) {
-        self.mode = mode & 0o777
         if let show {
             self.showHandler = { () throws(Errno) -> [UInt8] in Array(try show().utf8) }
         } else {
             self.showHandler = nil
         }
         self.storeHandler = store
-        super.init(name: name, parent: parent, events: events)
+        super.init(name: name, parent: parent, events: events, kind: .attribute, mode: mode)
     }
 
     init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, showBytes: @escaping ShowBytes,
          store: Store?) {
-        self.mode = mode & 0o777
         self.showHandler = showBytes
         self.storeHandler = store
-        super.init(name: name, parent: parent, events: events)
+        super.init(name: name, parent: parent, events: events, kind: .attribute, mode: mode)
     }
 
     /// The value as read(2) sees it: EIO when there is no `show`, at most 4095 bytes.

@@ -6,17 +6,15 @@ public final class BinaryAttribute: Node, @unchecked Sendable {
     public typealias Read = @Sendable (_ offset: Int, _ count: Int) throws(Errno) -> [UInt8]
     public typealias Write = @Sendable (_ offset: Int, _ bytes: [UInt8]) throws(Errno) -> Int
 
-    public let mode: UInt16
     public let size: Int
     let readHandler: Read?
     let writeHandler: Write?
 
     init(name: String, parent: Directory?, events: TreeEvents, mode: UInt16, size: Int, read: Read?, write: Write?) {
-        self.mode = mode & 0o777
         self.size = size
         self.readHandler = read
         self.writeHandler = write
-        super.init(name: name, parent: parent, events: events)
+        super.init(name: name, parent: parent, events: events, kind: .binaryAttribute, mode: mode)
     }
 
     /// Reads are clipped to the attribute's size, as `sysfs_kf_bin_read` does.

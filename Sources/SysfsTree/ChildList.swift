@@ -5,6 +5,8 @@
 /// index by name is kept only once there are more than `indexedAbove`.
 struct ChildList {
     private(set) var nodes: [Node] = []
+    /// How many of `nodes` are directories, which a directory's link count reports.
+    private(set) var subdirectoryCount = 0
     private var index: [String: Node]?
     static let indexedAbove = 8
 
@@ -15,7 +17,9 @@ struct ChildList {
 
     /// Adds `node`, or puts it in the place of the node of its name, which is returned.
     mutating func put(_ node: Node) -> Node? {
+        if node.kind == .directory { subdirectoryCount += 1 }
         if let old = self.node(named: node.name) {
+            if old.kind == .directory { subdirectoryCount -= 1 }
             if let position = nodes.firstIndex(where: { $0 === old }) { nodes[position] = node }
             index?[node.name] = node
             return old
@@ -31,6 +35,7 @@ struct ChildList {
 
     mutating func remove(named name: String) -> Node? {
         guard let old = node(named: name) else { return nil }
+        if old.kind == .directory { subdirectoryCount -= 1 }
         nodes.removeAll { $0 === old }
         index?[name] = nil
         return old

@@ -37,7 +37,7 @@ public final class Directory: Node, @unchecked Sendable {
          populate: (@Sendable (Directory) -> [Node])?, id: UInt64? = nil, isSysfsRoot: Bool = false) {
         self.populate = populate
         self.isSysfsRoot = isSysfsRoot
-        super.init(name: name, parent: parent, events: events, id: id)
+        super.init(name: name, parent: parent, events: events, kind: .directory, mode: 0o755, id: id)
     }
 
     /// Adds a subdirectory that stands for a `/sys` of its own (one host of several).
@@ -71,7 +71,7 @@ public final class Directory: Node, @unchecked Sendable {
 
     public var status: Status {
         withChildren { state in
-            Status(subdirectoryCount: state.list.nodes.reduce(0) { $0 + ($1 is Directory ? 1 : 0) },
+            Status(subdirectoryCount: state.list.subdirectoryCount,
                    modified: state.modified == 0 ? created : Timestamp(nanosecondsSinceEpoch: state.modified))
         }
     }

@@ -37,6 +37,11 @@ public enum KernelMessages {
         thread.captures += 1
         let value = body()
         thread.captures -= 1
+        if thread.lines.count == start { return (value, []) }
+        if start == 0 {
+            defer { thread.lines = [] }
+            return (value, thread.lines)
+        }
         let messages = Array(thread.lines[start...])
         thread.lines.removeSubrange(start...)
         return (value, messages)

@@ -11,11 +11,14 @@ import Glibc
 public struct Locked<Value>: @unchecked Sendable {
     @usableFromInline let storage: LockedStorage<Value>
 
+    /// Inlinable, as `withLock`, so that callers in other modules get them
+    /// specialized to their value: unspecialized, every call looks the
+    /// storage's generic metadata up at run time.
+    @inlinable
     public init(_ value: Value) {
         storage = LockedStorage.make(value)
     }
 
-    /// Inlinable, so that callers in other modules get it specialized to their value.
     @inlinable
     public func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
@@ -29,7 +32,9 @@ public struct Locked<Value>: @unchecked Sendable {
 }
 
 /// The value as the header and the mutex as the single element of one heap object.
-public final class LockedStorage<Value>: ManagedBuffer<Value, pthread_mutex_t> {
+@usableFromInline
+final class LockedStorage<Value>: ManagedBuffer<Value, pthread_mutex_t> {
+    @inlinable
     static func make(_ value: Value) -> LockedStorage<Value> {
         let buffer = unsafeDowncast(create(minimumCapacity: 1) { _ in value }, to: LockedStorage<Value>.self)
         buffer.withUnsafeMutablePointerToElements { mutex in

@@ -6,8 +6,17 @@ import Synchronization
 /// Nodes are immutable once built except for `removed`, which flips once when
 /// the node (or the subtree it heads) leaves the tree.
 public class Node: @unchecked Sendable {
+    /// What a node is, as kernfs's `KERNFS_DIR`, `KERNFS_FILE` and `KERNFS_LINK`
+    /// (a file being a text or a binary attribute).
+    public enum Kind: Sendable {
+        case directory, attribute, binaryAttribute, symlink
+    }
+
     public let name: String
     public let id: UInt64
+    public let kind: Kind
+    /// The permission bits: an attribute's own, 0755 for a directory, 0777 for a link.
+    public let mode: UInt16
     public let created: Timestamp
     public private(set) weak var parent: Directory?
     let events: TreeEvents
@@ -15,8 +24,10 @@ public class Node: @unchecked Sendable {
 
     private static let nextID = Atomic<UInt64>(2)
 
-    init(name: String, parent: Directory?, events: TreeEvents, id: UInt64? = nil) {
+    init(name: String, parent: Directory?, events: TreeEvents, kind: Kind, mode: UInt16, id: UInt64? = nil) {
         self.name = name
+        self.kind = kind
+        self.mode = mode & 0o777
         self.parent = parent
         self.events = events
         self.id = id ?? Node.nextID.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -5,7 +5,7 @@ public final class Symlink: Node, @unchecked Sendable {
 
     init(name: String, parent: Directory?, events: TreeEvents, target: String) {
         self.target = target
-        super.init(name: name, parent: parent, events: events)
+        super.init(name: name, parent: parent, events: events, kind: .symlink, mode: 0o777)
     }
 
     /// e.g. `../../../devices/pci0000:00/0000:00:02.0` for `/bus/pci/devices/0000:00:02.0`.

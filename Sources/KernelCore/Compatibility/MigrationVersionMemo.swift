@@ -23,10 +23,24 @@ final class MigrationVersionMemo: Sendable {
     /// Longer strings are judged every time rather than kept (a fleet has many attributes).
     private static let longestRemembered = 256
 
+    private struct Memory {
+        var rendering: Rendering?
+        var lastJudged: Judged?
+
+        func text(of description: CompatibilityDescription) -> String? {
+            guard let rendering, rendering.description == description else { return nil }
+            return rendering.text
+        }
+
+        func refusal(of written: ArraySlice<UInt8>, target: CompatibilityDescription) -> String?? {
+            guard let lastJudged, lastJudged.written[...] == written, lastJudged.target == target else { return nil }
+            return .some(lastJudged.refusal)
+        }
+    }
+
     private let codec: any MigrationVersionCodec
     private let subject: String
-    private let rendering = Locked<Rendering?>(nil)
-    private let lastJudged = Locked<Judged?>(nil)
+    private let memory = Locked(Memory())
 
     init(codec: any MigrationVersionCodec, subject: String) {
         self.codec = codec
@@ -34,9 +48,13 @@ final class MigrationVersionMemo: Sendable {
     }
 
     func text(of description: CompatibilityDescription) -> String {
-        if let text = rendering.withLock({ $0?.description == description ? $0?.text : nil }) { return text }
+        if let text = memory.withLock({ $0.text(of: description) }) { return text }
+        return render(description)
+    }
+
+    private func render(_ description: CompatibilityDescription) -> String {
         let text = codec.render(description)
-        rendering.withLock { $0 = Rendering(description: description, text: text) }
+        memory.withLock { $0.rendering = Rendering(description: description, text: text) }
         return text
     }
 
@@ -53,20 +71,17 @@ final class MigrationVersionMemo: Sendable {
     /// The log line refusing what was written, or nil when the target takes it.
     func refusal(of input: StoreInput, target: CompatibilityDescription) -> String? {
         let written = input.cString
-        let targetText = text(of: target)
+        let (known, remembered) = memory.withLock { ($0.text(of: target), $0.refusal(of: written, target: target)) }
+        let targetText = known ?? render(target)
         // The target's own string needs no memory; keeping it would push out the string it is tested against.
         if Self.same(targetText, written.last == UInt8(ascii: "\n") ? written.dropLast() : written) {
             return nil
-        }
-        let remembered: String?? = lastJudged.withLock { judged in
-            guard let judged, judged.written[...] == written, judged.target == target else { return nil }
-            return .some(judged.refusal)
         }
         if let remembered { return remembered }
         let verdict = MigrationVersionTest.judge(input, target: target, codec: codec, targetText: targetText)
         let refusal = verdict.incompatibility.map { "\(subject): migration_version refused: \($0)" }
         if written.count <= Self.longestRemembered {
-            lastJudged.withLock { $0 = Judged(target: target, written: Array(written), refusal: refusal) }
+            memory.withLock { $0.lastJudged = Judged(target: target, written: Array(written), refusal: refusal) }
         }
         return refusal
     }
