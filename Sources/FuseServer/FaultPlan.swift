@@ -45,12 +45,16 @@ public final class FaultPlan: Sendable {
     }
 
     private let ruleCount = Atomic<Int>(0)
+    private let additions = Atomic<UInt64>(0)
     private let state = Locked(State())
 
     public init() {}
 
     /// True when no rule is in force: the callbacks' fast path.
     public var isEmpty: Bool { ruleCount.load(ordering: .acquiring) == 0 }
+
+    /// How many rules were ever added: a change tells the server to drop what the kernel cached.
+    public var additionCount: UInt64 { additions.load(ordering: .acquiring) }
 
     public var entries: [Entry] { state.withLock { $0.rules.map(\.entry) } }
 
@@ -63,6 +67,7 @@ public final class FaultPlan: Sendable {
             let seed: UInt64 = if case .probability(_, let seed) = rule.trigger { seed } else { 0 }
             state.rules.append(LiveRule(id: id, rule: rule, origin: origin, random: SplitMix64(seed: seed)))
             ruleCount.store(state.rules.count, ordering: .releasing)
+            additions.wrappingAdd(1, ordering: .releasing)
             return id
         }
     }

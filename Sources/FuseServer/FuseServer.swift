@@ -1,5 +1,6 @@
 import CFuse3
 import SysfsTree
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +11,10 @@ import Glibc
 public final class FuseServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var allowOther = false
-        /// How long the kernel may keep names and attributes; changes are invalidated at once anyway.
-        public var cacheTimeout: Double = 1.0
+        /// How long the kernel may keep names and attributes. Every change is
+        /// invalidated at once, so this only bounds the harm of a missed
+        /// invalidation (sysfs dentries never expire); 0 while a fault is in force.
+        public var cacheTimeout: Double = 60
         public var maxThreads: UInt32 = 16
         public var fsName = "fakesysfs"
         /// Has a fusermount3 helper unmount if the server dies. A mount inside a
@@ -45,6 +48,8 @@ public final class FuseServer: @unchecked Sendable {
     public let faults = FaultPlan()
     /// Set once before the loop starts; read by callbacks to send invalidations.
     private(set) var session: OpaquePointer?
+    /// `faults.additionCount` when the kernel's caches were last dropped for a new fault.
+    private let faultsAdded = Atomic<UInt64>(0)
 
     public init(root: Directory, options: Options = Options(), log: @escaping @Sendable (String) -> Void) {
         self.root = root
@@ -125,6 +130,25 @@ public final class FuseServer: @unchecked Sendable {
     /// control command): it calls this before it reports the change done.
     public func flushControlChanges() {
         deleteNames(flushChanges())
+        let added = faults.additionCount
+        if faultsAdded.exchange(added, ordering: .acquiringAndReleasing) != added { dropCaches() }
+    }
+
+    /// How long the kernel may keep what a reply tells it: nothing while a
+    /// fault is in force, so that every lookup and getattr reaches the fault plan.
+    var cacheTimeout: Double { faults.isEmpty ? options.cacheTimeout : 0 }
+
+    /// Has the kernel forget every name and attribute it holds, as when a
+    /// fault is added: a path it had cached must meet the fault at once.
+    private func dropCaches() {
+        guard let session else { return }
+        let (names, inodes) = self.inodes.everything()
+        for name in names {
+            notify(session, parent: name.parent, child: nil, name: name.name)
+        }
+        for inode in inodes {
+            _ = fuse_lowlevel_notify_inval_inode(session, inode, -1, 0)
+        }
     }
 
     /// Reports names deleted, children before their directory; a name the

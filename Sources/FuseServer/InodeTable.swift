@@ -88,5 +88,15 @@ final class InodeTable: Sendable {
         }
     }
 
+    /// Every name and every inode the kernel holds.
+    func everything() -> (names: [Name], inodes: [UInt64]) {
+        table.withLock { table in
+            let names = table.entries.compactMap { inode, entry in
+                entry.parent.map { Name(parent: $0, child: inode, name: entry.node.name) }
+            }
+            return (names, Array(table.entries.keys))
+        }
+    }
+
     var count: Int { table.withLock { $0.entries.count } }
 }

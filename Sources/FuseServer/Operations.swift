@@ -105,8 +105,8 @@ extension FuseServer {
         entry.ino = node.id
         entry.generation = 1
         entry.attr = node.statBuffer()
-        entry.attr_timeout = options.cacheTimeout
-        entry.entry_timeout = options.cacheTimeout
+        entry.attr_timeout = cacheTimeout
+        entry.entry_timeout = cacheTimeout
         return entry
     }
 
@@ -138,7 +138,7 @@ extension FuseServer {
         if injectFault(request, .getattr, on: node) { return }
         traceGetattr(request, node: node)
         var buffer = node.statBuffer()
-        fuse_reply_attr(request, &buffer, options.cacheTimeout)
+        fuse_reply_attr(request, &buffer, cacheTimeout)
     }
 
     /// Truncation (any size, as the `O_TRUNC` of `echo >`) and timestamp
@@ -153,7 +153,7 @@ extension FuseServer {
             return
         }
         var buffer = node.statBuffer()
-        fuse_reply_attr(request, &buffer, options.cacheTimeout)
+        fuse_reply_attr(request, &buffer, cacheTimeout)
     }
 
     func readlink(_ request: fuse_req_t?, inode: fuse_ino_t) {

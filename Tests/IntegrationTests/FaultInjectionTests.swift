@@ -39,6 +39,20 @@ import Glibc
         #expect(POSIX.readFile(tree.path(pf + "/vendor")) == .success("0x144d\n"))
     }
 
+    /// A path the kernel holds meets a new fault at once: adding it drops what
+    /// the kernel cached, and while it is in force nothing is cached.
+    @Test func faultOnACachedPathFiresAtOnce() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let vendor = tree.path("/devices/pci0000:00/0000:3b:00.0/vendor")
+        #expect(POSIX.stat(vendor).map(\.st_size) == .success(4096))
+        _ = try tree.ctl("fault", "add", "path=*/0000:3b:00.0/vendor", "op=getattr", "errno=EIO")
+        #expect(POSIX.stat(vendor).map(\.st_size) == .failure(.ioError))
+        #expect(POSIX.stat(vendor).map(\.st_size) == .failure(.ioError))
+        _ = try tree.ctl("fault", "clear")
+        #expect(POSIX.stat(vendor).map(\.st_size) == .success(4096))
+    }
+
     @Test func readdirFault() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }

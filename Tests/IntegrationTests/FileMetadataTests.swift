@@ -107,12 +107,15 @@ import Glibc
         func lists(_ name: String) -> [Bool] {
             listings.map { (try? POSIX.names(tree.path($0)).get())?.contains(name) ?? false }
         }
+        let mdev = tree.path(DefaultTree.gpuDirectory + "/" + uuid)
         #expect(lists(uuid) == [false, false, false])
         #expect(lists(uuid) == [false, false, false])
+        #expect(POSIX.stat(mdev).map(\.st_ino) == .failure(.noSuchFileOrDirectory))
         let before = try POSIX.stat(tree.path(DefaultTree.gpuDirectory)).get()
 
         #expect(POSIX.writeFile(tree.path(type + "/create"), uuid) == .success(36))
         #expect(lists(uuid) == [true, true, true])
+        #expect(POSIX.stat(mdev).map { $0.st_mode & S_IFMT } == .success(S_IFDIR))
         let after = try POSIX.stat(tree.path(DefaultTree.gpuDirectory)).get()
         #expect((after.st_mtim.tv_sec, after.st_mtim.tv_nsec) > (before.st_mtim.tv_sec, before.st_mtim.tv_nsec))
         #expect(after.st_ctim.tv_sec == after.st_mtim.tv_sec && after.st_ctim.tv_nsec == after.st_mtim.tv_nsec)
@@ -120,5 +123,22 @@ import Glibc
 
         #expect(POSIX.writeFile(tree.path(DefaultTree.gpuDirectory + "/" + uuid + "/remove"), "1") == .success(1))
         #expect(lists(uuid) == [false, false, false])
+        #expect(POSIX.stat(mdev).map(\.st_ino) == .failure(.noSuchFileOrDirectory))
+        #expect(POSIX.stat(tree.path("/bus/mdev/devices/" + uuid)).map(\.st_ino) == .failure(.noSuchFileOrDirectory))
+    }
+
+    /// Names and attributes stay with the kernel past a second, as sysfs
+    /// dentries do: the server drops them itself when the tree changes.
+    @Test func namesStayCachedUntilTheTreeChanges() throws {
+        let trace = TraceFile()
+        defer { trace.remove() }
+        let tree = try MountedTree.mount(options: ["--trace", trace.path, "--trace-lookups"])
+        defer { tree.unmount() }
+        let vendor = DefaultTree.gpuDirectory + "/vendor"
+        #expect(POSIX.stat(tree.path(vendor)).map(\.st_size) == .success(4096))
+        usleep(1_500_000)
+        #expect(POSIX.stat(tree.path(vendor)).map(\.st_size) == .success(4096))
+        #expect(trace.entries.filter { $0.op == "lookup" && $0.path == vendor }.count == 1)
+        #expect(trace.entries.filter { $0.op == "getattr" && $0.path == vendor }.isEmpty)
     }
 }
