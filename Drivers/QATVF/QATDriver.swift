@@ -1,3 +1,4 @@
+import Synchronization
 import KernelCore
 import SystemPackage
 import SysfsTree
@@ -10,6 +11,17 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     private struct DescribedFunction {
         let services: String
         let description: CompatibilityDescription
+    }
+
+    /// Moves on, under the host's lock, whenever something a description depends on changes.
+    private final class Generation: Sendable {
+        let value = Atomic<UInt64>(0)
+    }
+
+    /// A description as one set of interfaces was last given it.
+    private struct KeptDescription {
+        let generation: UInt64
+        let description: CompatibilityDescription?
     }
 
     struct State {
@@ -33,10 +45,9 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     var state: State { didSet { unpublish() } }
     /// The description last built for each exposed device ID, with the services it was built for.
     private var described: [UInt16: DescribedFunction] = [:]
-    /// What each exposed device is now (nil: migration is off), for the interfaces
-    /// to read without the host's lock, which every function of the host shares.
-    /// Filled under the host's lock and emptied there by any change it depends on.
-    private let published = Locked<[UInt16: CompatibilityDescription?]>([:])
+    /// Lets each set of interfaces keep the description it was last given and
+    /// read it without the host's lock, which every function of the host shares.
+    private let generation = Generation()
     /// `cfg_services` and `state` as the settings last gave them: an update
     /// that leaves them alone keeps what was written to `qat/` since.
     private var configuredServices: String
@@ -137,7 +148,7 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     }
 
     private func unpublish() {
-        published.withLock { $0.removeAll(keepingCapacity: true) }
+        generation.value.wrappingAdd(1, ordering: .releasing)
     }
 
     /// The interfaces of a function exposing `device`, judged with the
@@ -145,13 +156,20 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
                                for location: CompatibilityInterfaces.Location, subject: String) -> [Node] {
         weak let host = owner.host
+        let generation = self.generation
+        let kept = Locked<KeptDescription?>(nil)
         let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
-            guard let self else { throw .noDevice }
-            if let current = self.published.withLock({ $0[device] }) { return current }
-            guard let host else { throw .noDevice }
+            let now = generation.value.load(ordering: .acquiring)
+            let current = kept.withLock { kept -> CompatibilityDescription?? in
+                guard let kept, kept.generation == now else { return nil }
+                return .some(kept.description)
+            }
+            if let current { return current }
+            guard let self, let host else { throw .noDevice }
             return host.lock.withLock {
                 let current = self.migration ? self.description(exposing: device) : nil
-                self.published.withLock { $0[device] = .some(current) }
+                kept.withLock { $0 = KeptDescription(generation: generation.value.load(ordering: .acquiring),
+                                                     description: current) }
                 return current
             }
         }

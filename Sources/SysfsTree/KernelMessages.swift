@@ -9,9 +9,11 @@ import Glibc
 /// An operation runs on one thread, so each thread keeps its own lines: a
 /// capture costs no allocation once the thread has captured before.
 public enum KernelMessages {
+    /// Only its own thread touches it, so the run-time exclusivity check (a
+    /// thread-local lookup on every access) would buy nothing.
     private final class ThreadLines {
-        var lines: [String] = []
-        var captures = 0
+        @exclusivity(unchecked) var lines: [String] = []
+        @exclusivity(unchecked) var captures = 0
     }
 
     private static let key: pthread_key_t? = {

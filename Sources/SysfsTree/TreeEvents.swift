@@ -19,7 +19,8 @@ public final class TreeEvents: @unchecked Sendable {
         public let child: UInt64?
     }
 
-    private final class Queue { var changes: [Change] = [] }
+    /// Thread-confined, as `KernelMessages`' lines: no run-time exclusivity check.
+    private final class Queue { @exclusivity(unchecked) var changes: [Change] = [] }
 
     /// The thread-specific key of the queues once observed (a process has about a thousand keys).
     private let key = Atomic<UInt64>(TreeEvents.noKey)

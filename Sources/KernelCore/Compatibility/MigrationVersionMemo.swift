@@ -33,7 +33,8 @@ final class MigrationVersionMemo: Sendable {
         }
 
         func refusal(of written: ArraySlice<UInt8>, target: CompatibilityDescription) -> String?? {
-            guard let lastJudged, lastJudged.written[...] == written, lastJudged.target == target else { return nil }
+            guard let lastJudged, MigrationVersionMemo.same(lastJudged.written[...], written),
+                  lastJudged.target == target else { return nil }
             return .some(lastJudged.refusal)
         }
     }
@@ -60,11 +61,17 @@ final class MigrationVersionMemo: Sendable {
 
     private static func same(_ text: String, _ bytes: ArraySlice<UInt8>) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in
-            utf8.count == bytes.count && bytes.withUnsafeBufferPointer { other in
-                guard let mine = utf8.baseAddress, let theirs = other.baseAddress else { return true }
-                return memcmp(mine, theirs, utf8.count) == 0
-            }
+        return text.withUTF8 { same($0, bytes) }
+    }
+
+    private static func same(_ mine: ArraySlice<UInt8>, _ bytes: ArraySlice<UInt8>) -> Bool {
+        mine.withUnsafeBufferPointer { same($0, bytes) }
+    }
+
+    private static func same(_ mine: UnsafeBufferPointer<UInt8>, _ bytes: ArraySlice<UInt8>) -> Bool {
+        mine.count == bytes.count && bytes.withUnsafeBufferPointer { theirs in
+            guard let mine = mine.baseAddress, let theirs = theirs.baseAddress else { return true }
+            return memcmp(mine, theirs, bytes.count) == 0
         }
     }
 
