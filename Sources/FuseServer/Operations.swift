@@ -90,12 +90,14 @@ extension FuseServer {
         return Unmanaged<FuseServer>.fromOpaque(userdata).takeUnretainedValue()
     }
 
+    /// The server outlives its session, so a callback borrows it without a
+    /// retain and release: every worker would otherwise bounce its reference count.
     private static func serve(_ request: fuse_req_t?, _ body: (FuseServer) -> Void) {
-        guard let server = FuseServer.server(of: request) else {
+        guard let userdata = fuse_req_userdata(request) else {
             fuse_reply_err(request, EIO)
             return
         }
-        body(server)
+        Unmanaged<FuseServer>.fromOpaque(userdata)._withUnsafeGuaranteedRef(body)
     }
 
     // MARK: Names and attributes
