@@ -106,7 +106,9 @@ public final class FuseServer: @unchecked Sendable {
     /// cached attributes and listing. Deletions that would take the lock
     /// of `written` (the file whose write is being served) are returned for
     /// `deleteNames` to report after the reply, as waiting for that lock
-    /// before replying would deadlock.
+    /// before replying would deadlock; the name that heads them is
+    /// invalidated at once (that takes only its directory's lock), so no
+    /// path through it outlives the reply.
     @discardableResult
     func flushChanges(writing written: Node? = nil) -> [InodeTable.Name] {
         guard let session else { return [] }
@@ -118,6 +120,7 @@ public final class FuseServer: @unchecked Sendable {
             if let child = change.child, inodes.isKnown(child) {
                 let names = inodes.namesToDelete(child, name: change.name, in: change.parent)
                 if let written, names.contains(where: { $0.child == written.id }) {
+                    if let head = names.last { notify(session, parent: head.parent, child: nil, name: head.name) }
                     deferred += names
                 } else {
                     deleteNames(names)
