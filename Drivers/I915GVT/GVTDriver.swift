@@ -11,8 +11,9 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
     let interfaces: CompatibilityInterfaces
 
     // Guarded by the host's lock; `update` changes the first two, as a new GVT release would.
-    private(set) var softwareVersion: UInt32
-    private(set) var migration: Bool
+    private(set) var softwareVersion: UInt32 { didSet { descriptions.advance() } }
+    private(set) var migration: Bool { didSet { descriptions.advance() } }
+    private let descriptions = DescriptionGeneration()
     private var resources: GVTResources
     private var vgpuIDs: [MdevUUID: Int] = [:]
 
@@ -88,7 +89,7 @@ final class GVTDriver: VendorDriver, @unchecked Sendable {
     /// software version is GVT's "invalid" marker.
     private func describe(_ type: GVTType, host: Host?) -> CompatibilityInterfaces.Describe {
         let deviceID = platform.deviceID
-        return { [weak self, weak host] () throws(Errno) in
+        return descriptions.keeping { [weak self, weak host] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
             let (softwareVersion, migration) = host.lock.withLock { (self.softwareVersion, self.migration) }
             guard migration && softwareVersion != GVTCompatibility.invalidSoftwareVersion else { return nil }

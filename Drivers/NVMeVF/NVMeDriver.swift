@@ -9,11 +9,12 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
 
     // Guarded by the host's lock; `update` changes the first three, as a new
     // driver release or a new storage default would.
-    private(set) var driverVersion: SemanticVersion
-    private(set) var defaultURL: String
-    private(set) var migration: Bool
+    private(set) var driverVersion: SemanticVersion { didSet { descriptions.advance() } }
+    private(set) var defaultURL: String { didSet { descriptions.advance() } }
+    private(set) var migration: Bool { didSet { descriptions.advance() } }
     /// A VF without an entry uses `defaultURL`.
-    private var urls: [PCIAddress: String] = [:]
+    private var urls: [PCIAddress: String] = [:] { didSet { descriptions.advance() } }
+    private let descriptions = DescriptionGeneration()
 
     init(driverVersion: SemanticVersion, defaultURL: String, migration: Bool, flavours: Set<InterfaceFlavour>) {
         self.driverVersion = driverVersion
@@ -55,7 +56,7 @@ final class NVMeDriver: VendorDriver, @unchecked Sendable {
                     host.noteStateChange()
                 }
             })
-        let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
+        let describe = descriptions.keeping { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
             let (migration, driverVersion, url) = host.lock.withLock { (self.migration, self.driverVersion, self.url(of: address)) }
             guard migration else { return nil }

@@ -1,4 +1,3 @@
-import Synchronization
 import KernelCore
 import SystemPackage
 import SysfsTree
@@ -11,17 +10,6 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     private struct DescribedFunction {
         let services: String
         let description: CompatibilityDescription
-    }
-
-    /// Moves on, under the host's lock, whenever something a description depends on changes.
-    private final class Generation: Sendable {
-        let value = Atomic<UInt64>(0)
-    }
-
-    /// A description as one set of interfaces was last given it.
-    private struct KeptDescription {
-        let generation: UInt64
-        let description: CompatibilityDescription?
     }
 
     struct State {
@@ -39,15 +27,13 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
     let interfaces: CompatibilityInterfaces
 
     // Guarded by the host's lock; `update` changes them, as a new driver release or module options would.
-    private(set) var configuration: QATCompatibility.Configuration { didSet { unpublish() } }
-    private(set) var migration: Bool { didSet { unpublish() } }
+    private(set) var configuration: QATCompatibility.Configuration { didSet { descriptions.advance() } }
+    private(set) var migration: Bool { didSet { descriptions.advance() } }
     private(set) var scalableIOV: Bool
-    var state: State { didSet { unpublish() } }
+    var state: State { didSet { descriptions.advance() } }
     /// The description last built for each exposed device ID, with the services it was built for.
     private var described: [UInt16: DescribedFunction] = [:]
-    /// Lets each set of interfaces keep the description it was last given and
-    /// read it without the host's lock, which every function of the host shares.
-    private let generation = Generation()
+    private let descriptions = DescriptionGeneration()
     /// `cfg_services` and `state` as the settings last gave them: an update
     /// that leaves them alone keeps what was written to `qat/` since.
     private var configuredServices: String
@@ -147,31 +133,14 @@ final class QATDriver: VendorDriver, @unchecked Sendable {
         return description
     }
 
-    private func unpublish() {
-        generation.value.wrappingAdd(1, ordering: .releasing)
-    }
-
     /// The interfaces of a function exposing `device`, judged with the
     /// services currently configured on its PF (`owner` or its PF).
     private func compatibility(of owner: PCIDevice, exposing device: UInt16, in directory: Directory,
                                for location: CompatibilityInterfaces.Location, subject: String) -> [Node] {
         weak let host = owner.host
-        let generation = self.generation
-        let kept = Locked<KeptDescription?>(nil)
-        let describe: CompatibilityInterfaces.Describe = { [weak self] () throws(Errno) in
-            let now = generation.value.load(ordering: .acquiring)
-            let current = kept.withLock { kept -> CompatibilityDescription?? in
-                guard let kept, kept.generation == now else { return nil }
-                return .some(kept.description)
-            }
-            if let current { return current }
+        let describe = descriptions.keeping { [weak self] () throws(Errno) in
             guard let self, let host else { throw .noDevice }
-            return host.lock.withLock {
-                let current = self.migration ? self.description(exposing: device) : nil
-                kept.withLock { $0 = KeptDescription(generation: generation.value.load(ordering: .acquiring),
-                                                     description: current) }
-                return current
-            }
+            return host.lock.withLock { self.migration ? self.description(exposing: device) : nil }
         }
         return interfaces.nodes(in: directory, for: location, subject: subject,
                                 log: { message in host?.log(message) }, refusals: host?.refusalLog, describe: describe)
