@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The kernel log lines written while one operation runs (a FUSE request or a
 /// control command), so that a refused store can carry the reason the core or
 /// a driver logged for it. Lines recorded outside `capture` go nowhere.
@@ -16,25 +12,18 @@ public enum KernelMessages {
         @exclusivity(unchecked) var captures = 0
     }
 
-    private static let key: pthread_key_t? = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<ThreadLines>.fromOpaque(pointer).release()
-        }
-        return status == 0 ? key : nil
-    }()
+    private static let threads = ThreadLocal<ThreadLines>()
 
     /// Adds a line to the operation running on this thread, if it is being captured.
     public static func record(_ message: String) {
-        guard let thread = lines(create: false), thread.captures > 0 else { return }
+        guard let thread = threads?.current(), thread.captures > 0 else { return }
         thread.lines.append(message)
     }
 
     /// Runs `body` and returns what it logged, oldest first; a capture inside
     /// it keeps its own lines.
     public static func capture<T>(_ body: () -> T) -> (value: T, messages: [String]) {
-        guard let thread = lines(create: true) else { return (body(), []) }
+        guard let thread = threads?.current(orMake: ThreadLines.init) else { return (body(), []) }
         let start = thread.lines.count
         thread.captures += 1
         let value = body()
@@ -47,19 +36,5 @@ public enum KernelMessages {
         let messages = Array(thread.lines[start...])
         thread.lines.removeSubrange(start...)
         return (value, messages)
-    }
-
-    private static func lines(create: Bool) -> ThreadLines? {
-        guard let key else { return nil }
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<ThreadLines>.fromOpaque(pointer).takeUnretainedValue()
-        }
-        guard create else { return nil }
-        let lines = ThreadLines()
-        guard pthread_setspecific(key, Unmanaged.passRetained(lines).toOpaque()) == 0 else {
-            Unmanaged.passUnretained(lines).release()
-            return nil
-        }
-        return lines
     }
 }

@@ -1,7 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The name changes in a tree, for whoever keeps caches of it (the FUSE
 /// server tells the kernel to drop its cached entries).
@@ -22,29 +19,15 @@ public final class TreeEvents: @unchecked Sendable {
     /// Thread-confined, as `KernelMessages`' lines: no run-time exclusivity check.
     private final class Queue { @exclusivity(unchecked) var changes: [Change] = [] }
 
-    /// The thread-specific key of the queues once observed (a process has about a thousand keys).
-    private let key = Atomic<UInt64>(TreeEvents.noKey)
-    private static let noKey = UInt64.max
+    /// The queues, per thread, once the tree is observed (a process has about a thousand keys).
+    private let queues = AtomicLazyReference<ThreadLocal<Queue>>()
 
     public init() {}
 
-    deinit {
-        let created = key.load(ordering: .acquiring)
-        if created != TreeEvents.noKey { pthread_key_delete(pthread_key_t(truncatingIfNeeded: created)) }
-    }
-
     /// Starts queueing changes; call once, before the tree is served.
     public func startObserving() {
-        guard key.load(ordering: .acquiring) == TreeEvents.noKey else { return }
-        var created = pthread_key_t()
-        let status = pthread_key_create(&created) { pointer in
-            guard let pointer else { return }
-            Unmanaged<AnyObject>.fromOpaque(pointer).release()
-        }
-        guard status == 0 else { return }
-        if !key.compareExchange(expected: TreeEvents.noKey, desired: UInt64(created), ordering: .acquiringAndReleasing).exchanged {
-            pthread_key_delete(created)
-        }
+        guard queues.load() == nil, let threads = ThreadLocal<Queue>() else { return }
+        _ = queues.storeIfNil(threads)
     }
 
     func record(_ change: Change) {
@@ -61,15 +44,7 @@ public final class TreeEvents: @unchecked Sendable {
     }
 
     private func currentQueue(create: Bool) -> Queue? {
-        let observed = self.key.load(ordering: .acquiring)
-        guard observed != TreeEvents.noKey else { return nil }
-        let key = pthread_key_t(truncatingIfNeeded: observed)
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as? Queue
-        }
-        guard create else { return nil }
-        let queue = Queue()
-        pthread_setspecific(key, Unmanaged<AnyObject>.passRetained(queue).toOpaque())
-        return queue
+        guard let threads = queues.load() else { return nil }
+        return create ? threads.current(orMake: { Queue() }) : threads.current()
     }
 }
