@@ -22,13 +22,15 @@ extension FuseServer {
             FuseServer.serve(request) { server in server.lookup(request, parent: parent, name: name) }
         }
         ops.forget = { request, inode, lookups in
-            if let server = FuseServer.server(of: request) { server.inodes.forget(inode, lookups: lookups) }
+            _ = FuseServer.borrow(request) { server in server.inodes.forget(inode, lookups: lookups) }
             fuse_reply_none(request)
         }
         ops.forget_multi = { request, count, forgets in
-            if let server = FuseServer.server(of: request), let forgets {
-                for index in 0..<count {
-                    server.inodes.forget(forgets[index].ino, lookups: forgets[index].nlookup)
+            if let forgets {
+                _ = FuseServer.borrow(request) { server in
+                    for index in 0..<count {
+                        server.inodes.forget(forgets[index].ino, lookups: forgets[index].nlookup)
+                    }
                 }
             }
             fuse_reply_none(request)
@@ -85,19 +87,17 @@ extension FuseServer {
         return ops
     }
 
-    private static func server(of request: fuse_req_t?) -> FuseServer? {
-        guard let userdata = fuse_req_userdata(request) else { return nil }
-        return Unmanaged<FuseServer>.fromOpaque(userdata).takeUnretainedValue()
+    /// The server outlives its session, so a callback borrows it without a
+    /// retain and release: every worker would otherwise bounce its reference
+    /// count. False when the request carries no server.
+    private static func borrow(_ request: fuse_req_t?, _ body: (FuseServer) -> Void) -> Bool {
+        guard let userdata = fuse_req_userdata(request) else { return false }
+        Unmanaged<FuseServer>.fromOpaque(userdata)._withUnsafeGuaranteedRef(body)
+        return true
     }
 
-    /// The server outlives its session, so a callback borrows it without a
-    /// retain and release: every worker would otherwise bounce its reference count.
     private static func serve(_ request: fuse_req_t?, _ body: (FuseServer) -> Void) {
-        guard let userdata = fuse_req_userdata(request) else {
-            fuse_reply_err(request, EIO)
-            return
-        }
-        Unmanaged<FuseServer>.fromOpaque(userdata)._withUnsafeGuaranteedRef(body)
+        if !borrow(request, body) { fuse_reply_err(request, EIO) }
     }
 
     // MARK: Names and attributes
