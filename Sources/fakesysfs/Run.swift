@@ -29,13 +29,20 @@ struct Run: ParsableCommand {
             Exit status: COMMAND's, or 128 + the signal that killed it; 127 if COMMAND \
             cannot be executed; 125 if fakesysfs itself fails.
 
+            With --scenario, the hosts are the scenario's; with several, --host names \
+            the one whose tree becomes /sys (the others are served too, for ctl).
+
             Examples:
               fakesysfs run -- mdevctl types
+              fakesysfs run --scenario scenarios/driver-upgrade.yaml --host target -- ls /sys/bus/pci/devices
               fakesysfs run -- sh -c 'mdevctl start -p 0000:00:02.0 -t i915-GVTg_V5_4 && mdevctl list'
             """)
 
-    @Option(help: "A scenario file (YAML) describing the host; the embedded default host without it.")
+    @Option(help: "A scenario file (YAML) describing the hosts; the embedded default host without it.")
     var scenario: String?
+
+    @Option(help: ArgumentHelp("With a scenario of several hosts, the one whose tree becomes /sys.", valueName: "NAME"))
+    var host: String?
 
     @Flag(help: "Let users other than root in (with the kernel checking modes), for a COMMAND that drops privileges.")
     var allowOther = false
@@ -48,9 +55,6 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command to run after --") }
-        if scenario != nil {
-            throw ValidationError("scenario files cannot be loaded yet; leave out --scenario for the default host")
-        }
     }
 
     func run() throws {
@@ -69,6 +73,13 @@ struct Run: ParsableCommand {
             Log.write(message, to: logFD)
             KernelMessages.record(message)
         }
+        let loaded: (scenario: Scenario, hosts: [DeclaredHost])
+        do {
+            loaded = try DriverCatalog.loadDeclaredScenario(scenario, log: serverLog)
+        } catch {
+            throw RunFailure("\(error)")
+        }
+        let host = try RunHost.choose(host, among: loaded.scenario.hosts)
         CommandProcess.blockSignals()
         let sandbox = try Sandbox.enter()
         defer {
@@ -81,12 +92,6 @@ struct Run: ParsableCommand {
             throw RunFailure("\(error)")
         }
 
-        let host: Host
-        do {
-            host = try DriverCatalog.defaultHost(log: serverLog)
-        } catch {
-            throw RunFailure("\(error)")
-        }
         let sink: NetlinkUEventSink
         do {
             sink = try NetlinkUEventSink(outsideOf: sandbox.origin, log: serverLog)
@@ -94,19 +99,20 @@ struct Run: ParsableCommand {
             throw RunFailure("\(error)")
         }
         host.setUEventSink(sink)
-        // The tree's attributes reach the host and its devices weakly: keep it until the end.
-        defer { withExtendedLifetime(host) {} }
+        // The tree's attributes reach the hosts and their devices weakly: keep them until the end.
+        defer { withExtendedLifetime(loaded) {} }
 
         var options = FuseServer.Options()
         options.allowOther = allowOther
         options.autoUnmount = false
-        let server = FuseServer(root: host.root, options: options, log: serverLog)
+        let server = FuseServer(root: loaded.scenario.root, options: options, log: serverLog)
         let thread = try ServerThread.start(server, at: sandbox.mountpoint)
         var served = stat()
         stat(sandbox.mountpoint, &served)
         var mounts = [sandbox.mountpointHandle]
         defer { thread.stop(unmounting: mounts) { sandbox.abortConnection(device: served.st_dev) } }
-        mounts = try sandbox.bindOverHost() + mounts
+        let subtree = loaded.scenario.hosts.count > 1 ? host.name : nil
+        mounts = try sandbox.bindOverHost(tree: subtree) + mounts
 
         if let signal = CommandProcess.pendingTermination() { return 128 + signal }
         let namespace = try currentNamespace()

@@ -89,11 +89,11 @@ struct Sandbox {
         return sandbox
     }
 
-    /// Binds the served tree over /sys, and the scratch mdevctl directories over
+    /// Binds the served tree (its `tree` subdirectory, for one host of several) over /sys, and the scratch mdevctl directories over
     /// the host's where those exist. Returns the targets bound, last first.
-    func bindOverHost() throws(RunFailure) -> [String] {
+    func bindOverHost(tree: String?) throws(RunFailure) -> [String] {
         var bound: [String] = []
-        let binds = [(mountpoint, "/sys", true),
+        let binds = [(tree.map { mountpoint + "/" + $0 } ?? mountpoint, "/sys", true),
                      (mdevctlConfig, "/etc/mdevctl.d", false),
                      (mdevctlScripts, "/usr/lib/mdevctl/scripts.d", false)]
         for (source, target, required) in binds {
