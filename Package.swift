@@ -3,6 +3,7 @@ import PackageDescription
 
 /// Every folder under `Drivers/` is a vendor driver target; `DriverCatalog` registers them by name.
 let drivers = ["I915GVT", "NVMeVF", "QATVF"]
+let system = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
 
 let package = Package(
     name: "fakesysfs",
@@ -10,8 +11,11 @@ let package = Package(
     products: [
         .executable(name: "fakesysfs", targets: ["fakesysfs"]),
         // For the fuzzing package in Fuzz/, which depends on this one by path.
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "SysfsTree", targets: ["SysfsTree"]),
+        .library(name: "Compatibility", targets: ["Compatibility"]),
         .library(name: "KernelCore", targets: ["KernelCore"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "DriverCatalog", targets: ["DriverCatalog"]),
     ],
     dependencies: [
@@ -23,37 +27,49 @@ let package = Package(
         .systemLibrary(name: "CFuse3", path: "Sources/CFuse3", pkgConfig: "fuse3",
                        providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .target(name: "SysfsTree", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
-        .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree"]),
-        .target(name: "KernelCore", dependencies: ["SysfsTree", .product(name: "Yams", package: "Yams")]),
-        .target(name: "DriverCatalog", dependencies: ["KernelCore"] + drivers.map { .target(name: $0) }),
-        .target(name: "MigrationCheck", dependencies: [
-            "SysfsTree", "KernelCore", "DriverCatalog", .product(name: "SystemPackage", package: "swift-system"),
+        .target(name: "Support", dependencies: [system]),
+        .target(name: "SysfsTree", dependencies: ["Support", system]),
+        .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree", "Support"]),
+        .target(name: "Compatibility", dependencies: ["Support"]),
+        .target(name: "KernelCore", dependencies: ["SysfsTree", "Compatibility", "Support", system]),
+        .target(name: "Scenario", dependencies: [
+            "KernelCore", "Compatibility", "SysfsTree", "Support", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "HostOS", dependencies: ["KernelCore", "Support", system]),
+        .target(name: "DriverCatalog", dependencies: ["KernelCore", "Scenario", "Compatibility"]
+                    + drivers.map { .target(name: $0) }),
+        .target(name: "MigrationCheck", dependencies: ["Compatibility", "Support", system]),
         .target(name: "Harness", dependencies: [
-            "FuseServer", "KernelCore", "SysfsTree",
+            "FuseServer", "KernelCore", "Scenario", "SysfsTree", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "SystemPackage", package: "swift-system"),
+            system,
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "fakesysfs", dependencies: [
-            "FuseServer", "KernelCore", "DriverCatalog", "MigrationCheck", "CLinux", "Harness",
+            "FuseServer", "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog",
+            "MigrationCheck", "CLinux", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree"]),
-        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "DriverCatalog", "CLinux"]),
-        .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree"]),
+        .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree", "Support"]),
+        .testTarget(name: "KernelCoreTests", dependencies: [
+            "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "CLinux",
+        ]),
+        .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree", "Support"]),
         .testTarget(name: "HarnessTests", dependencies: [
-            "Harness", "KernelCore", "FuseServer", "SysfsTree", "DriverCatalog",
+            "Harness", "KernelCore", "Scenario", "FuseServer", "SysfsTree", "Support", "DriverCatalog",
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "KernelCore", "DriverCatalog", "Harness", .product(name: "SystemPackage", package: "swift-system"),
+            "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "Harness", system,
         ]),
         .testTarget(name: "ExampleDriverTests", dependencies: [
-            "KernelCore", .product(name: "SystemPackage", package: "swift-system"),
+            "KernelCore", "Compatibility", "Support", system,
         ], path: "examples/driver"),
-        .testTarget(name: "DriverTests", dependencies: ["KernelCore", "DriverCatalog", "MigrationCheck"]
-                        + drivers.map { .target(name: $0) }),
-    ] + drivers.map { .target(name: $0, dependencies: ["KernelCore"], path: "Drivers/\($0)") },
+        .testTarget(name: "DriverTests", dependencies: [
+            "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", system,
+        ] + drivers.map { .target(name: $0) }),
+    ] + drivers.map {
+        .target(name: $0, dependencies: ["KernelCore", "Compatibility", "SysfsTree", "Support", system],
+                path: "Drivers/\($0)")
+    },
     swiftLanguageModes: [.v6]
 )

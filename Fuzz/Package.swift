@@ -15,8 +15,11 @@ let package = Package(
     ] + targets.map { name in
         .executableTarget(name: name, dependencies: [
             "FuzzSupport",
+            .product(name: "Support", package: "fakesysfs"),
             .product(name: "SysfsTree", package: "fakesysfs"),
+            .product(name: "Compatibility", package: "fakesysfs"),
             .product(name: "KernelCore", package: "fakesysfs"),
+            .product(name: "Scenario", package: "fakesysfs"),
             .product(name: "DriverCatalog", package: "fakesysfs"),
         ], path: "Targets/" + name)
     },

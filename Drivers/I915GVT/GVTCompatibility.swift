@@ -1,4 +1,6 @@
+import Compatibility
 import KernelCore
+import Support
 
 /// What decides whether one vGPU can take another's state, in the order GVT
 /// checks them: physical device (vendor, device), software version, type;

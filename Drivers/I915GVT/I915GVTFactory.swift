@@ -1,4 +1,6 @@
+import Compatibility
 import KernelCore
+import Support
 
 /// `i915-gvt`: an Intel integrated GPU with GVT-g vGPU types.
 public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {

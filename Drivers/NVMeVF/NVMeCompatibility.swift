@@ -1,4 +1,6 @@
+import Compatibility
 import KernelCore
+import Support
 
 /// What decides whether one NVMe VF can take another's state, in the order
 /// they are checked: the PCI ID, the driver version (semantic), and the

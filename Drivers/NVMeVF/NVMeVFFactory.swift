@@ -1,3 +1,4 @@
+import Compatibility
 import KernelCore
 
 /// `nvme-vf`: an NVMe SSD whose SR-IOV VFs are secondary controllers backed by remote storage.

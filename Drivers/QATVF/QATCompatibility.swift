@@ -1,4 +1,6 @@
+import Compatibility
 import KernelCore
+import Support
 
 /// What `qat_vfio_pci` checks before a VF takes another's state, in its
 /// order: same generation and exposed device, driver version (semantic),

@@ -1,3 +1,4 @@
+import Compatibility
 import KernelCore
 import SystemPackage
 import SysfsTree

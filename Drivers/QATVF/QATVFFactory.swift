@@ -1,3 +1,4 @@
+import Compatibility
 import KernelCore
 
 /// `qat-vf`: an Intel QuickAssist GEN4/GEN6 PF whose SR-IOV VFs (and

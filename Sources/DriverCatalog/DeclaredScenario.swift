@@ -1,4 +1,5 @@
 import KernelCore
+import Scenario
 
 /// Scenarios with their declarations, for a mount that can be changed live and reloaded.
 extension DriverCatalog {

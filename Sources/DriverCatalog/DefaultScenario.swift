@@ -1,4 +1,5 @@
 import KernelCore
+import Scenario
 
 /// Scenarios built with the catalog's drivers, and the one served when none is given.
 extension DriverCatalog {

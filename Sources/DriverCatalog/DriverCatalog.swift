@@ -1,3 +1,4 @@
+import Compatibility
 import I915GVT
 import KernelCore
 import NVMeVF
@@ -28,9 +29,6 @@ public enum DriverCatalog {
 
     /// The first codec that reads `text`, with what it read.
     public static func decode(_ text: String) -> (codec: any MigrationVersionCodec, description: CompatibilityDescription)? {
-        for codec in codecs {
-            if let description = try? codec.parse(text) { return (codec, description) }
-        }
-        return nil
+        codecs.decode(text)
     }
 }

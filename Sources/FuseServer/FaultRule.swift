@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// The filesystem operations a fault can target, as FUSE sees them.
@@ -191,11 +192,5 @@ extension FaultRule {
             throw ParseError("delay: '\(text)' is not a duration up to 10 minutes (250, 250ms, 1.5s)")
         }
         return Int((value * scale).rounded())
-    }
-}
-
-extension StringProtocol {
-    func trimming(_ set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
     }
 }

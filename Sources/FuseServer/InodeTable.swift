@@ -1,3 +1,4 @@
+import Support
 import SysfsTree
 
 /// The nodes the kernel currently holds references to, by inode number, with

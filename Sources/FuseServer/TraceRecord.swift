@@ -1,3 +1,4 @@
+import Support
 import SysfsTree
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import FuseServer
+import Support
 import SystemPackage
 
 /// Why a control command failed, in one line, with what the kernel logged about it.

@@ -1,5 +1,6 @@
 import FuseServer
 import KernelCore
+import Scenario
 
 /// A device as a scenario or a control command declared it: the driver that
 /// made it and the settings it was made with, which `update` starts from.

@@ -1,5 +1,6 @@
 import Foundation
 import KernelCore
+import Support
 import SysfsTree
 
 /// mdevs, VF counts and attribute writes: each one or two write(2)s through
@@ -46,7 +47,7 @@ extension LiveSystem {
         guard let attribute = device.directory.child("sriov_numvfs") as? Attribute else {
             throw ControlError("\(device.address) is no SR-IOV physical function (no sriov_numvfs)")
         }
-        let current = (try? attribute.read()).flatMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        let current = (try? attribute.read()).flatMap { Int(String(decoding: $0, as: UTF8.self).trimming(" ", "\t", "\n")) } ?? 0
         if current != 0 && count != 0 && current != count {
             try store("0", at: "sriov_numvfs", in: device.directory, shownAs: path)
         }

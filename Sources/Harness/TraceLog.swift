@@ -2,6 +2,7 @@ import Foundation
 import FuseServer
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// One line of an access trace, read back.
@@ -35,7 +36,7 @@ public struct TraceEntry: Decodable, Sendable, Equatable {
         if let action { words.append(action) }
         if !path.isEmpty { words.append(path) }
         if let mode { words.append("(\(mode))") }
-        if let value { words.append(TraceEntry.quoted(value)) }
+        if let value { words.append(JSONQuoting.quoted(value)) }
         if op == "read", let bytes { words.append("\(bytes) bytes") }
         if let offset { words.append("@\(offset)") }
         var line = words.joined(separator: " ")
@@ -46,21 +47,6 @@ public struct TraceEntry: Decodable, Sendable, Equatable {
         if let reason { line += " (\(reason))" }
         if let changes { line += "\n" + changes.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") }
         return line
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += "\\x" + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 

@@ -1,5 +1,6 @@
 import FuseServer
 import KernelCore
+import Support
 import SysfsTree
 
 /// The uevent sink the harness puts on each host: every event goes to the

@@ -1,3 +1,4 @@
+import Support
 import SysfsTree
 
 /// A function's configuration space as `config` serves it: a type-0 header

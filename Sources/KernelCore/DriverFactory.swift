@@ -1,3 +1,4 @@
+import Compatibility
 /// The scenario-facing side of a vendor driver: builds one device and its
 /// driver from the settings a scenario gives it. Registered by `name`.
 public protocol DriverFactory {
@@ -18,16 +19,6 @@ public struct HostContext: Sendable {
     public init(flavours: Set<InterfaceFlavour> = Set(InterfaceFlavour.allCases)) {
         self.flavours = flavours
     }
-}
-
-/// The renderings of a driver's compatibility description a host may expose.
-public enum InterfaceFlavour: String, Sendable, CaseIterable, Codable {
-    /// The opaque `migration_version` read-and-test attribute (2019–2020 patch series).
-    case migrationVersion = "migration_version"
-    /// The parseable JSON compatibility object (July 2020 proposal).
-    case json
-    /// `software_version`, `compatible_type`, `compatible_<field>`, `dynamic_resources` (September 2020).
-    case compatible
 }
 
 /// A device's settings in a scenario: scalar or list values by key.

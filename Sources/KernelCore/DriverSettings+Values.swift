@@ -1,3 +1,4 @@
+import Compatibility
 /// Typed readers drivers share for common setting kinds.
 extension DriverSettings {
     /// A 16-bit PCI ID given as a number or as hex text (`591d`, `0x591d`).

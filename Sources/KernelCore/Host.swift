@@ -1,3 +1,4 @@
+import Support
 import SysfsTree
 
 /// One simulated machine: its `/sys` tree and the kernel core that keeps the

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Support
 import SysfsTree
 
 /// `printk_ratelimited` for one call site: at most `burst` lines in each

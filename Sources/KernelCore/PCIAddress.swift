@@ -1,3 +1,4 @@
+import Support
 /// A PCI function address, `DDDD:BB:DD.F`.
 public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let domain: UInt16
@@ -51,15 +52,4 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static func < (lhs: PCIAddress, rhs: PCIAddress) -> Bool {
         (lhs.domain, lhs.bus, lhs.slot, lhs.function) < (rhs.domain, rhs.bus, rhs.slot, rhs.function)
     }
-}
-
-/// Lowercase hex, zero-padded to `width` digits, as `%0Nx`.
-func hex(_ value: some BinaryInteger, _ width: Int) -> String {
-    let digits = String(value, radix: 16)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-}
-
-/// Uppercase hex, zero-padded, as `%0NX`.
-func upperHex(_ value: some BinaryInteger, _ width: Int) -> String {
-    hex(value, width).uppercased()
 }

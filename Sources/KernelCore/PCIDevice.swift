@@ -1,3 +1,4 @@
+import Support
 import SystemPackage
 import SysfsTree
 

@@ -1,3 +1,4 @@
+import Support
 /// What a PCI function says it is: the IDs in its config header.
 public struct PCIIdentity: Sendable, Equatable, Codable {
     public var vendor: UInt16

@@ -1,4 +1,5 @@
-import KernelCore
+import Compatibility
+import Support
 
 /// The outcome of checking one source against one target.
 public struct CheckResult: Sendable, Equatable {

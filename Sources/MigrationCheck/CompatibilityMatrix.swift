@@ -1,4 +1,4 @@
-import KernelCore
+import Compatibility
 
 /// Every migratable device of one host checked against every possible
 /// target on another: functions and mdevs as sources; functions, mdevs and
@@ -18,13 +18,14 @@ public struct CompatibilityMatrix: Sendable {
     /// `results[row][column]`: source `row` against target `column`.
     public let results: [[CheckResult]]
 
-    public init(sourceHost: String, targetHost: String, flavour: InterfaceFlavour, access: some SysfsAccess) {
+    public init(sourceHost: String, targetHost: String, flavour: InterfaceFlavour, access: some SysfsAccess,
+                codecs: [any MigrationVersionCodec]) {
         self.flavour = flavour
         self.sourceHost = sourceHost
         self.targetHost = targetHost
         let sources = Self.devices(under: sourceHost, flavour: flavour, access: access, types: false)
         let targets = Self.devices(under: targetHost, flavour: flavour, access: access, types: true)
-        let checker = MigrationChecker(access: access)
+        let checker = MigrationChecker(access: access, codecs: codecs)
         self.sources = sources
         self.targets = targets
         results = sources.map { source in

@@ -1,5 +1,4 @@
-import DriverCatalog
-import KernelCore
+import Compatibility
 import SystemPackage
 
 /// The management side of the compatibility interfaces, as libvirt or Nova
@@ -20,8 +19,13 @@ import SystemPackage
 ///   target lists in `dynamic_resources` comes with a hint to copy it.
 public struct MigrationChecker<Access: SysfsAccess>: Sendable {
     public let access: Access
+    /// The drivers' `migration_version` formats, to explain a refused string.
+    public let codecs: [any MigrationVersionCodec]
 
-    public init(access: Access) { self.access = access }
+    public init(access: Access, codecs: [any MigrationVersionCodec]) {
+        self.access = access
+        self.codecs = codecs
+    }
 
     public struct UsageError: Error, CustomStringConvertible {
         public let description: String
@@ -105,12 +109,12 @@ public struct MigrationChecker<Access: SysfsAccess>: Sendable {
     /// formats: the target's format when it reads both, otherwise each
     /// string's own, or why the target's format cannot read the source.
     private func explain(source: String, target: String?) -> Incompatibility? {
-        guard let target, let decodedTarget = DriverCatalog.decode(target) else { return nil }
+        guard let target, let decodedTarget = codecs.decode(target) else { return nil }
         let codec = decodedTarget.codec
         do throws(Incompatibility) {
             return codec.judge(try codec.parse(source), target: decodedTarget.description).incompatibility
         } catch {
-            guard let decodedSource = DriverCatalog.decode(source) else { return error }
+            guard let decodedSource = codecs.decode(source) else { return error }
             return decodedTarget.description.judge(decodedSource.description).incompatibility
         }
     }

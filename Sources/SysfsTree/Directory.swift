@@ -1,3 +1,4 @@
+import Support
 
 /// A kernfs directory. Children may be built lazily: `populate` runs once, on
 /// first use, so a fleet of hosts costs memory only where it is looked at.

@@ -1,3 +1,4 @@
+import Support
 /// The kernel log lines written while one operation runs (a FUSE request or a
 /// control command), so that a refused store can carry the reason the core or
 /// a driver logged for it. Lines recorded outside `capture` go nowhere.

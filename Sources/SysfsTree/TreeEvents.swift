@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 
 /// The name changes in a tree, for whoever keeps caches of it (the FUSE

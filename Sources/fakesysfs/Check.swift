@@ -1,5 +1,6 @@
 import ArgumentParser
-import KernelCore
+import Compatibility
+import DriverCatalog
 import MigrationCheck
 
 extension InterfaceFlavour: ExpressibleByArgument {}
@@ -38,7 +39,7 @@ struct Check: ParsableCommand {
     var target: String
 
     func run() throws {
-        let checker = MigrationChecker(access: FileAccess())
+        let checker = MigrationChecker(access: FileAccess(), codecs: DriverCatalog.codecs)
         let result: CheckResult
         do {
             result = try checker.check(source: source, target: target, flavour: flavour)

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// Starts the server in the background: the same binary with `--foreground`,
@@ -46,7 +47,7 @@ enum Daemon {
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
         let reason = reply.hasPrefix("error: ") ? String(reply.dropFirst(7)) : "the server exited; see \(logPath)"
-        throw CommandFailure(reason.trimmingNewlines)
+        throw CommandFailure(reason.trimming("\n"))
     }
 
     /// Keeps the ready pipe out of processes the server starts (libfuse's fusermount3 watchdog).
@@ -96,13 +97,5 @@ enum Daemon {
             if data.contains(UInt8(ascii: "\n")) { break }
         }
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension String {
-    var trimmingNewlines: String {
-        var text = self
-        while text.last == "\n" { text.removeLast() }
-        return text
     }
 }

@@ -1,3 +1,4 @@
+import HostOS
 import KernelCore
 #if canImport(Glibc)
 import Glibc

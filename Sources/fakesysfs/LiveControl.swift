@@ -2,6 +2,8 @@ import DriverCatalog
 import FuseServer
 import Harness
 import KernelCore
+import Scenario
+import Support
 import SysfsTree
 #if canImport(Glibc)
 import Glibc

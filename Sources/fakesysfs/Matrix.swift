@@ -1,5 +1,6 @@
 import ArgumentParser
-import KernelCore
+import Compatibility
+import DriverCatalog
 import MigrationCheck
 
 struct Matrix: ParsableCommand {
@@ -32,7 +33,8 @@ struct Matrix: ParsableCommand {
             printError("\(root) has no bus/pci/devices: give the root of a sysfs tree")
             throw ExitCode(2)
         }
-        let matrix = CompatibilityMatrix(sourceHost: hostA, targetHost: hostB, flavour: flavour, access: access)
+        let matrix = CompatibilityMatrix(sourceHost: hostA, targetHost: hostB, flavour: flavour, access: access,
+                                         codecs: DriverCatalog.codecs)
         print(matrix.text, terminator: "")
         if let html {
             if let failure = TextFile.write(matrix.html, to: html) {

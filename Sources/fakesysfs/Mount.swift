@@ -3,6 +3,7 @@ import DriverCatalog
 import FuseServer
 import Harness
 import KernelCore
+import Scenario
 import SysfsTree
 #if canImport(Glibc)
 import Glibc

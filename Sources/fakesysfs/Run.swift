@@ -1,7 +1,9 @@
 import ArgumentParser
 import DriverCatalog
 import FuseServer
+import HostOS
 import KernelCore
+import Scenario
 import SysfsTree
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import CLinux
+import HostOS
 import KernelCore
 #if canImport(Glibc)
 import Glibc

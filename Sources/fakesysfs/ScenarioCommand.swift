@@ -3,6 +3,7 @@ import DriverCatalog
 import KernelCore
 #if canImport(Glibc)
 import Glibc
+import Scenario
 #endif
 
 struct ScenarioCommand: ParsableCommand {

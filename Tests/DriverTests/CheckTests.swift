@@ -1,3 +1,4 @@
+import Compatibility
 import DriverCatalog
 import KernelCore
 import MigrationCheck
@@ -10,7 +11,7 @@ struct CheckTests {
     static let vf2 = "/bus/pci/devices/0000:3b:00.2"
 
     func checker(_ host: DriverHost) -> MigrationChecker<TreeAccess> {
-        MigrationChecker(access: TreeAccess(root: host.host.root))
+        MigrationChecker(access: TreeAccess(root: host.host.root), codecs: DriverCatalog.codecs)
     }
 
     @Test("identical VFs are compatible in every flavour", arguments: InterfaceFlavour.allCases)
@@ -108,7 +109,7 @@ struct CheckTests {
             host.addDevice(gvt.spec, driver: gvt.driver)
         }
         let matrix = CompatibilityMatrix(sourceHost: "/a", targetHost: "/b", flavour: .migrationVersion,
-                                         access: TreeAccess(root: top))
+                                         access: TreeAccess(root: top), codecs: DriverCatalog.codecs)
         #expect(matrix.sources.map(\.label) == ["0000:3b:00.1", "0000:3b:00.2"])
         #expect(matrix.targets.map(\.label) == ["0000:3b:00.1", "0000:3b:00.2", "0000:00:02.0 type i915-GVTg_V5_4",
                                                 "0000:00:02.0 type i915-GVTg_V5_8"])
@@ -117,7 +118,7 @@ struct CheckTests {
         #expect(matrix.text.hasSuffix("4 of 8 pairs compatible\n"))
         #expect(matrix.html.contains("<td class=\"no\">incompatible: mdev_type not described by the source"))
         let backwards = CompatibilityMatrix(sourceHost: "/b", targetHost: "/a", flavour: .compatible,
-                                            access: TreeAccess(root: top))
+                                            access: TreeAccess(root: top), codecs: DriverCatalog.codecs)
         #expect(backwards.results[0][0].verdict.incompatibility?.field == "software_version")
     }
 }

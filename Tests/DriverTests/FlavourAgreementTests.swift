@@ -1,3 +1,4 @@
+import Compatibility
 import DriverCatalog
 import KernelCore
 import MigrationCheck
@@ -48,7 +49,7 @@ struct FlavourAgreementTests {
     func devicesAgree() throws {
         let (fleet, paths) = try Self.fleet()
         #expect(paths.count >= 25)
-        let checker = MigrationChecker(access: TreeAccess(root: fleet.host.root))
+        let checker = MigrationChecker(access: TreeAccess(root: fleet.host.root), codecs: DriverCatalog.codecs)
         var compatiblePairs = 0
         for source in paths {
             for target in paths {

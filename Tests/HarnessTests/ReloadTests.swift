@@ -1,6 +1,8 @@
 import Foundation
 import FuseServer
 import KernelCore
+import Scenario
+import Support
 import SysfsTree
 import Testing
 @testable import Harness

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import KernelCore
+import Support
 import SystemPackage
 import SysfsTree
 import Testing

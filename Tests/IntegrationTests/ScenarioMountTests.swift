@@ -1,3 +1,4 @@
+import Scenario
 import Testing
 #if canImport(Glibc)
 import Glibc

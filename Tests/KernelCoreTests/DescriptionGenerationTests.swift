@@ -1,3 +1,5 @@
+import Compatibility
+import Support
 import Testing
 import KernelCore
 import SysfsTree

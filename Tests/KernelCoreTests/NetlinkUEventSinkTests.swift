@@ -1,3 +1,4 @@
+import HostOS
 import SystemPackage
 import Testing
 @testable import KernelCore

@@ -1,4 +1,5 @@
 import DriverCatalog
+import Support
 import Synchronization
 import SystemPackage
 import SysfsTree

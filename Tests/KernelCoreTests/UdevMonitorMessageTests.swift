@@ -1,3 +1,4 @@
+import HostOS
 import Testing
 @testable import KernelCore
 

@@ -1,4 +1,6 @@
+import Compatibility
 import KernelCore
+import Support
 import SystemPackage
 import SysfsTree
 

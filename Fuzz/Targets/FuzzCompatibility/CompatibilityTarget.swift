@@ -1,3 +1,4 @@
+import Compatibility
 import DriverCatalog
 import FuzzSupport
 import KernelCore

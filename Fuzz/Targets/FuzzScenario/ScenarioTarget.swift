@@ -1,6 +1,7 @@
 import DriverCatalog
 import FuzzSupport
 import KernelCore
+import Scenario
 import SysfsTree
 
 /// The scenario loader on arbitrary text: it either refuses with a

@@ -1,5 +1,6 @@
 import FuzzSupport
 import KernelCore
+import Support
 import SysfsTree
 import SystemPackage
 

@@ -1,16 +1,6 @@
+import Compatibility
 import SystemPackage
 import SysfsTree
-
-extension InterfaceFlavour {
-    /// The attribute that carries the flavour, or for `compatible` the one every device has.
-    public var attributeName: String {
-        switch self {
-        case .migrationVersion: return "migration_version"
-        case .json: return CompatibilityJSON.attributeName
-        case .compatible: return CompatibleAttributes.versionName
-        }
-    }
-}
 
 /// Builds the attributes of the host's interface flavours for one device or
 /// mdev type from its driver's description.

@@ -1,3 +1,5 @@
+import Compatibility
+import Support
 import Synchronization
 import SystemPackage
 import SysfsTree

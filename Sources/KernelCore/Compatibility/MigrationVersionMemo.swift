@@ -1,6 +1,8 @@
 #if canImport(Glibc)
+import Compatibility
 import Glibc
 #endif
+import Support
 import SysfsTree
 
 /// What a `migration_version` attribute remembers: its last rendering, and

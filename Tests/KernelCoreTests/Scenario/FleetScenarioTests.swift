@@ -1,3 +1,4 @@
+@testable import Scenario
 import Testing
 @testable import KernelCore
 

@@ -1,3 +1,4 @@
+@testable import Scenario
 import SystemPackage
 import SysfsTree
 import Testing

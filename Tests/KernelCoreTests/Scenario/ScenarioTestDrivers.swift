@@ -1,3 +1,4 @@
+import Compatibility
 import Synchronization
 import SystemPackage
 import SysfsTree

@@ -1,4 +1,5 @@
 import DriverCatalog
+@testable import Scenario
 import Testing
 @testable import KernelCore
 

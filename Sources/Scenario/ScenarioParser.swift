@@ -1,3 +1,5 @@
+import Compatibility
+import KernelCore
 import Yams
 
 /// Reads a scenario document into a `ScenarioPlan`, refusing anything it

@@ -1,5 +1,3 @@
-import SysfsTree
-
 /// The JSON the compatibility object and the tools' reports need: objects
 /// keep their key order, numbers are whole and non-negative.
 public enum JSONValue: Equatable, Sendable {
@@ -40,7 +38,7 @@ public enum JSONValue: Equatable, Sendable {
 
 
     /// Parses a whole document; the reason names what was wrong and where.
-    static func parse(_ text: String) throws(FormatFailure) -> JSONValue {
+    public static func parse(_ text: String) throws(FormatFailure) -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8))
         let value = try parser.value(depth: 0)
         parser.skipSpace()

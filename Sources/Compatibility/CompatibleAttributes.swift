@@ -1,3 +1,4 @@
+import Support
 /// The `compatible` flavour (Yan Zhao, September 2020): one read-only value
 /// per file, lists separated by a comma and a space.
 ///
@@ -97,7 +98,7 @@ public enum CompatibleAttributes {
 
     /// `a, b,c` → `[a, b, c]`; empty items are dropped.
     public static func list(_ value: String) -> [String] {
-        value.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        value.split(separator: ",").map { $0.trimming(" ", "\t") }.filter { !$0.isEmpty }
     }
 
     /// Whether `name` is an attribute this flavour owns.
@@ -111,11 +112,5 @@ public enum CompatibleAttributes {
         case listPrefix + versionName: return versionName
         default: return attribute.hasPrefix(listPrefix) ? String(attribute.dropFirst(listPrefix.count)) : attribute
         }
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }

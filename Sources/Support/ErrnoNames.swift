@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,11 @@ public enum ErrnoNames {
 
     /// `EAGAIN`, or the number itself for one without a name here.
     public static func name(of value: Int32) -> String {
-        table.first { $0.value == value }?.name ?? String(value)
+        symbol(of: value) ?? String(value)
+    }
+
+    static func symbol(of value: Int32) -> String? {
+        table.first { $0.value == value }?.name
     }
 
     /// Reads `EAGAIN`, `eagain` or `11`; nil for anything else or a number outside 1...4095.
@@ -33,5 +38,12 @@ public enum ErrnoNames {
         if let number = Int32(text) { return (1...4095).contains(number) ? number : nil }
         let upper = text.uppercased()
         return table.first { $0.name == upper }?.value ?? aliases[upper]
+    }
+}
+
+extension Errno {
+    /// The message with the symbolic name kernel developers look for, e.g. `No space left on device (ENOSPC)`.
+    public var explained: String {
+        ErrnoNames.symbol(of: rawValue).map { "\(description) (\($0))" } ?? description
     }
 }

@@ -1,3 +1,4 @@
+import Support
 /// The `json` flavour: Alex Williamson's compatibility object (July 2020),
 /// one line in the read-only attribute `migration_compatibility`:
 ///

@@ -1,3 +1,5 @@
+import Compatibility
+import KernelCore
 /// A scenario as read and checked, before anything is built: every host with
 /// its devices spelled out, and the line each came from.
 struct ScenarioPlan {

@@ -1,3 +1,5 @@
+import Compatibility
+import KernelCore
 /// A scenario's hosts as its file declares them: what a live mount compares
 /// against when the file is read again (reload), and what `update` starts
 /// from. UUIDs the file leaves out are the derived ones the build uses.

@@ -62,3 +62,13 @@ public struct CompatibilitySchema: Sendable {
         })
     }
 }
+
+extension Sequence where Element == any MigrationVersionCodec {
+    /// The first codec that reads `text`, with what it read.
+    public func decode(_ text: String) -> (codec: any MigrationVersionCodec, description: CompatibilityDescription)? {
+        for codec in self {
+            if let description = try? codec.parse(text) { return (codec, description) }
+        }
+        return nil
+    }
+}

@@ -4,11 +4,11 @@ import Glibc
 
 /// One object per thread under a pthread key, made on first use and released
 /// when its thread ends. Only its own thread touches it.
-final class ThreadLocal<Object: AnyObject>: @unchecked Sendable {
+public final class ThreadLocal<Object: AnyObject>: @unchecked Sendable {
     private let key: pthread_key_t
 
     /// nil when the process is out of keys (it has about a thousand).
-    init?() {
+    public init?() {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { pointer in
             guard let pointer else { return }
@@ -23,7 +23,7 @@ final class ThreadLocal<Object: AnyObject>: @unchecked Sendable {
     }
 
     /// This thread's object, made with `make` if it has none yet and `make` is given.
-    func current(orMake make: (() -> Object)? = nil) -> Object? {
+    public func current(orMake make: (() -> Object)? = nil) -> Object? {
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<Object>.fromOpaque(pointer).takeUnretainedValue()
         }

@@ -1,3 +1,5 @@
+import KernelCore
+import Support
 import SysfsTree
 
 /// Writes fleet scenarios: `hosts` machines alike, each with `devicesPerHost`

@@ -1,3 +1,5 @@
+import KernelCore
+import Support
 import SysfsTree
 import SystemPackage
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import SystemPackage
+import MigrationCheck
 import SysfsTree
 
 /// A model tree, addressed by paths below its root such as `/bus/pci/devices`.

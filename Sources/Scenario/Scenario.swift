@@ -1,3 +1,4 @@
+import KernelCore
 import SysfsTree
 #if canImport(Glibc)
 import Glibc

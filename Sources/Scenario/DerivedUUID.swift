@@ -1,3 +1,5 @@
+import KernelCore
+import Support
 extension MdevUUID {
     /// A version-4-shaped UUID that depends only on `parts`, so a scenario
     /// without explicit UUIDs builds the same mdevs every time.

@@ -1,3 +1,5 @@
+import KernelCore
+import Support
 import SystemPackage
 import SysfsTree
 

@@ -1,3 +1,4 @@
+import KernelCore
 /// A uevent in the form udevd rebroadcasts it to libudev monitors on
 /// NETLINK_KOBJECT_UEVENT group 2: a `struct monitor_netlink_header`
 /// (systemd, src/libsystemd/sd-device/device-monitor.c) followed by the

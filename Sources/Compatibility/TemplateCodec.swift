@@ -1,3 +1,4 @@
+import Support
 /// A `migration_version` format of dash-separated parts, e.g. GVT's
 /// `%04x-%04x-%s-%08x`: literals and fields, each field in one format. Only
 /// the last part may itself contain dashes (`.rest`).
@@ -89,10 +90,6 @@ public struct TemplateCodec: MigrationVersionCodec {
         }
         return description
     }
-}
-
-struct FormatFailure: Error {
-    let reason: String
 }
 
 extension TemplateCodec.Format {

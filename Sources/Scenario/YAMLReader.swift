@@ -1,3 +1,4 @@
+import KernelCore
 import Yams
 
 typealias YAMLNode = Yams.Node
