@@ -28,8 +28,7 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
             throw SettingsError(key: "aperture_mb", reason: "expected 128, 256, 512, 1024 or 2048")
         }
         let live = try liveSettings(settings)
-        let driver = GVTDriver(platform: platform, apertureMB: apertureMB, softwareVersion: live.softwareVersion,
-                               migration: live.migration, flavours: context.flavours)
+        let driver = GVTDriver(platform: platform, apertureMB: apertureMB, settings: live, flavours: context.flavours)
         let spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: deviceID, subsystemVendor: 0x8086,
                                                     subsystemDevice: 0x2212, classCode: 0x030000, revision: 0x04),
@@ -40,9 +39,10 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
     }
 
     /// The settings a running driver takes at once (`VendorDriver.update`).
-    static func liveSettings(_ settings: DriverSettings) throws(SettingsError) -> (softwareVersion: UInt32, migration: Bool) {
+    static func liveSettings(_ settings: DriverSettings) throws(SettingsError) -> GVTDriver.Settings {
         try settings.checkKeys(settingsHelp.map(\.key))
         let softwareVersion = try settings.integer("software_version", default: 1, in: 0...Int(UInt32.max))
-        return (UInt32(softwareVersion), try settings.boolean("migration", default: true))
+        return GVTDriver.Settings(softwareVersion: UInt32(softwareVersion),
+                                  migration: try settings.boolean("migration", default: true))
     }
 }

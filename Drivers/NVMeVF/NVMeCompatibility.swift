@@ -27,10 +27,10 @@ enum NVMeCompatibility {
         .field(remoteURL, .rest),
     ])
 
-    static func describe(identity: PCIIdentity, driverVersion: SemanticVersion, url: String) -> CompatibilityDescription {
+    static func describe(driverVersion: SemanticVersion, url: String) -> CompatibilityDescription {
         schema.describe([
-            "vendor": .text(lowercaseHex(identity.vendor, digits: 4)),
-            "device": .text(lowercaseHex(identity.device, digits: 4)),
+            "vendor": .text(lowercaseHex(NVMeVFFactory.identity.vendor, digits: 4)),
+            "device": .text(lowercaseHex(NVMeVFFactory.identity.device, digits: 4)),
             CompatibilityField.versionName: .version(driverVersion),
             remoteURL: .text(url),
         ])

@@ -12,9 +12,7 @@ extension NVMeDriver {
 
     func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) {
         guard let url = settings[NVMeDriver.remoteURLSetting] else { return }
-        guard device.isVirtualFunction, RemoteStorageURL.problem(url) == nil, let host = device.host else {
-            throw .invalidArgument
-        }
-        host.lock.withLock { setURL(url, of: device.address) }
+        guard device.isVirtualFunction, RemoteStorageURL.problem(url) == nil else { throw .invalidArgument }
+        setURL(url, of: device.address)
     }
 }

@@ -1,81 +1,80 @@
 import Compatibility
 import KernelCore
+import Support
 import SystemPackage
 import SysfsTree
 
 /// The `nvme` PCI driver with SR-IOV (`pci_sriov_configure_simple`): VFs
 /// carry a writable `remote_url` and the compatibility interfaces.
-final class NVMeDriver: VendorDriver, @unchecked Sendable {
+final class NVMeDriver: VendorDriver {
+    /// What `update` changes at once, as a new driver release or a new storage default would.
+    struct Settings {
+        var driverVersion: SemanticVersion
+        var defaultURL: String
+        var migration: Bool
+    }
+
+    private struct State {
+        var settings: Settings
+        /// Written at run time; a VF without one uses the default.
+        var urls: [PCIAddress: String] = [:]
+        /// What each VF's interfaces show, from when its directory is built.
+        var published: [PCIAddress: PublishedCompatibility] = [:]
+
+        func url(of vf: PCIAddress) -> String { urls[vf] ?? settings.defaultURL }
+    }
+
     let interfaces: CompatibilityInterfaces
+    private let state: Locked<State>
 
-    // Guarded by the host's lock; `update` changes the first three, as a new
-    // driver release or a new storage default would.
-    private(set) var driverVersion: SemanticVersion { didSet { descriptions.advance() } }
-    private(set) var defaultURL: String { didSet { descriptions.advance() } }
-    private(set) var migration: Bool { didSet { descriptions.advance() } }
-    /// A VF without an entry uses `defaultURL`.
-    private var urls: [PCIAddress: String] = [:] { didSet { descriptions.advance() } }
-    private let descriptions = DescriptionGeneration()
+    init(settings: Settings, flavours: Set<InterfaceFlavour>) {
+        state = Locked(State(settings: settings))
+        interfaces = CompatibilityInterfaces(flavours: flavours, codec: NVMeCompatibility.codec)
+    }
 
-    init(driverVersion: SemanticVersion, defaultURL: String, migration: Bool, flavours: Set<InterfaceFlavour>) {
-        self.driverVersion = driverVersion
-        self.defaultURL = defaultURL
-        self.migration = migration
-        self.interfaces = CompatibilityInterfaces(flavours: flavours, schema: NVMeCompatibility.schema,
-                                                  codec: NVMeCompatibility.codec)
+    func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] {
+        let address = vf.address, log = DeviceLog(vf), published = PublishedCompatibility(interfaces)
+        state.withLock { state in
+            state.published[address] = published
+            published.publish(describe(address, state))
+        }
+        return directory.makeAttributes(of: self, [
+            .rw(NVMeCompatibility.remoteURL, show: { $0.state.withLock { $0.url(of: address) } },
+                store: { nvme, input throws(Errno) in
+                    if let problem = RemoteStorageURL.problem(input.value) {
+                        log("remote_url refused: \(problem)")
+                        throw .invalidArgument
+                    }
+                    nvme.setURL(input.value, of: address)
+                    log.stateChanged()
+                }),
+        ]) + published.nodes(in: directory, for: .device, log: log)
     }
 
     func disabledVFs(on pf: PCIDevice) {
-        urls = [:]
+        state.withLock { $0 = State(settings: $0.settings) }
     }
 
-    /// The URL written to `address` at run time, if any (call with the host's lock held).
-    func changedURL(of address: PCIAddress) -> String? { urls[address] }
-
-    /// Sets `address`'s URL (call with the host's lock held).
-    func setURL(_ url: String, of address: PCIAddress) { urls[address] = url }
-
-    func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] {
-        let address = vf.address
-        let identity = vf.identity
-        weak let host = vf.host
-        let log: @Sendable (String) -> Void = { message in host?.log(message) }
-        let remoteURL = directory.makeAttribute(NVMeCompatibility.remoteURL, mode: 0o644,
-            show: { [weak self] () throws(Errno) in
-                guard let self, let host else { throw .noDevice }
-                return host.lock.withLock { self.url(of: address) } + "\n"
-            },
-            store: { [weak self] input throws(Errno) in
-                guard let self, let host else { throw .noDevice }
-                let url = input.value
-                if let problem = RemoteStorageURL.problem(url) {
-                    log("\(address): remote_url refused: \(problem)")
-                    throw .invalidArgument
-                }
-                host.lock.withLock {
-                    self.urls[address] = url
-                    host.noteStateChange()
-                }
-            })
-        let describe = descriptions.keeping { [weak self] () throws(Errno) in
-            guard let self, let host else { throw .noDevice }
-            let (migration, driverVersion, url) = host.lock.withLock { (self.migration, self.driverVersion, self.url(of: address)) }
-            guard migration else { return nil }
-            return NVMeCompatibility.describe(identity: identity, driverVersion: driverVersion, url: url)
-        }
-        return [remoteURL] + interfaces.nodes(in: directory, for: .device, subject: address.description,
-                                              log: log, refusals: host?.refusalLog, describe: describe)
-    }
-
-    /// Another driver version, default remote storage (for VFs not given their own) or migration switch, at once.
     func update(settings: DriverSettings) throws(SettingsError) {
-        let live = try NVMeVFFactory.liveSettings(settings)
-        driverVersion = live.driverVersion
-        defaultURL = live.defaultURL
-        migration = live.migration
+        let settings = try NVMeVFFactory.liveSettings(settings)
+        state.withLock { state in
+            state.settings = settings
+            for (vf, published) in state.published { published.publish(describe(vf, state)) }
+        }
     }
 
-    private func url(of vf: PCIAddress) -> String {
-        urls[vf] ?? defaultURL
+    /// The URL written to `vf` at run time, if any.
+    func changedURL(of vf: PCIAddress) -> String? { state.withLock { $0.urls[vf] } }
+
+    func setURL(_ url: String, of vf: PCIAddress) {
+        state.withLock { state in
+            state.urls[vf] = url
+            state.published[vf]?.publish(describe(vf, state))
+        }
+    }
+
+    private func describe(_ vf: PCIAddress, _ state: State) -> CompatibilityDescription? {
+        guard state.settings.migration else { return nil }
+        return NVMeCompatibility.describe(driverVersion: state.settings.driverVersion, url: state.url(of: vf))
     }
 }

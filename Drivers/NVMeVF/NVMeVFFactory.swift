@@ -15,16 +15,16 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
     ]
 
     public static let migrationVersionCodec: any MigrationVersionCodec = NVMeCompatibility.codec
+    /// The PF's, and its VFs' too (`sriov_vf_device` is the same).
+    static let identity = PCIIdentity(vendor: 0x144d, device: 0xa824, subsystemVendor: 0x144d, subsystemDevice: 0xa801,
+                                      classCode: 0x010802)
 
     public static func make(address: PCIAddress, settings: DriverSettings, context: HostContext)
         throws(SettingsError) -> (spec: DeviceSpec, driver: any VendorDriver) {
         let live = try liveSettings(settings)
         let totalVFs = try settings.integer("total_vfs", default: 32, in: 1...127)
-        let driver = NVMeDriver(driverVersion: live.driverVersion, defaultURL: live.defaultURL, migration: live.migration,
-                                flavours: context.flavours)
-        var spec = DeviceSpec(address: address,
-                              identity: PCIIdentity(vendor: 0x144d, device: 0xa824, subsystemVendor: 0x144d,
-                                                    subsystemDevice: 0xa801, classCode: 0x010802),
+        let driver = NVMeDriver(settings: live, flavours: context.flavours)
+        var spec = DeviceSpec(address: address, identity: identity,
                               kernelDriver: "nvme", numaNode: 0, bars: [BAR(size: 32 << 10)],
                               sriov: SRIOVCapability(totalVFs: UInt16(totalVFs), offset: 1, stride: 1,
                                                      vfDevice: 0xa824, vfDriver: "nvme"))
@@ -33,12 +33,11 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
     }
 
     /// The settings a running driver takes at once (`VendorDriver.update`).
-    static func liveSettings(_ settings: DriverSettings)
-        throws(SettingsError) -> (driverVersion: SemanticVersion, defaultURL: String, migration: Bool) {
+    static func liveSettings(_ settings: DriverSettings) throws(SettingsError) -> NVMeDriver.Settings {
         try settings.checkKeys(settingsHelp.map(\.key))
         let url = try settings.string("remote_url", default: "nvme+tcp://192.0.2.10:4420/nqn.2014-08.com.example:pool0")
         if let problem = RemoteStorageURL.problem(url) { throw SettingsError(key: "remote_url", reason: problem) }
-        return (try settings.version("driver_version", default: SemanticVersion(1)), url,
-                try settings.boolean("migration", default: true))
+        return NVMeDriver.Settings(driverVersion: try settings.version("driver_version", default: SemanticVersion(1)),
+                                   defaultURL: url, migration: try settings.boolean("migration", default: true))
     }
 }

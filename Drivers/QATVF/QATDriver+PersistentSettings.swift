@@ -10,19 +10,20 @@ extension QATDriver {
 
     func persistentSettings(of device: PCIDevice) -> [String: String] {
         guard !device.isVirtualFunction else { return [:] }
-        return [QATDriver.stateSetting: state.up ? "up" : "down", QATDriver.servicesSetting: state.services]
+        return state.withLock { [QATDriver.stateSetting: $0.up ? "up" : "down", QATDriver.servicesSetting: $0.services] }
     }
 
     func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) {
-        guard !device.isVirtualFunction, let host = device.host else { throw .noDevice }
+        guard !device.isVirtualFunction else { throw .noDevice }
         let services = settings[QATDriver.servicesSetting]
         let up = settings[QATDriver.stateSetting]
         if let services, !QATServices.accepted.contains(services) { throw .invalidArgument }
         if let up, up != "up" && up != "down" { throw .invalidArgument }
-        try host.lock.withLock { () throws(Errno) in
+        try state.withLock { state throws(Errno) in
             guard !state.inUse else { throw .resourceBusy }
             if let services { state.services = services }
             if let up { state.up = up == "up" }
+            state.publish()
         }
     }
 }

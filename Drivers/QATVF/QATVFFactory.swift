@@ -31,8 +31,7 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
             throw SettingsError(key: "device", reason: "expected 4940, 4942, 4944, 4946 or 4948")
         }
         let live = try liveSettings(settings, model: model)
-        let driver = QATDriver(configuration: live.configuration, services: live.services, up: live.up,
-                               migration: live.migration, scalableIOV: live.scalableIOV, flavours: context.flavours)
+        let driver = QATDriver(settings: live, flavours: context.flavours)
         let totalVFs = try settings.integer("total_vfs", default: 16, in: 1...QATModel.bundles)
         var spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: model.pfDevice, subsystemVendor: 0x8086,
@@ -49,15 +48,7 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
     }
 
     /// The settings a running driver takes at once (`VendorDriver.update`); `model` is the device's own.
-    struct LiveSettings {
-        var configuration: QATCompatibility.Configuration
-        var services: String
-        var up: Bool
-        var migration: Bool
-        var scalableIOV: Bool
-    }
-
-    static func liveSettings(_ settings: DriverSettings, model: QATModel) throws(SettingsError) -> LiveSettings {
+    static func liveSettings(_ settings: DriverSettings, model: QATModel) throws(SettingsError) -> QATDriver.Settings {
         try settings.checkKeys(settingsHelp.map(\.key))
         let disabled = try settings.list("disabled_capabilities", default: [])
         if let unknown = disabled.first(where: { !QATServices.capabilityBits.values.contains($0) }) {
@@ -68,10 +59,10 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
             model: model, driverVersion: try settings.version("driver_version", default: SemanticVersion(1)),
             compatVersion: try settings.integer("compat_version", default: 5, in: 1...5),
             disabledCapabilities: Set(disabled))
-        return LiveSettings(configuration: configuration,
-                            services: try settings.choice("cfg_services", default: "sym;asym", from: QATServices.accepted),
-                            up: try settings.choice("state", default: "up", from: ["up", "down"]) == "up",
-                            migration: try settings.boolean("migration", default: true),
-                            scalableIOV: try settings.boolean("siov", default: false))
+        return QATDriver.Settings(configuration: configuration,
+                                  services: try settings.choice("cfg_services", default: "sym;asym", from: QATServices.accepted),
+                                  up: try settings.choice("state", default: "up", from: ["up", "down"]) == "up",
+                                  migration: try settings.boolean("migration", default: true),
+                                  scalableIOV: try settings.boolean("siov", default: false))
     }
 }

@@ -5,12 +5,19 @@ import SysfsTree
 /// their directories, whether and how they enable VFs, and which mdev types
 /// they offer with what capacity.
 ///
-/// The core calls the lifecycle hooks (`enableVFs`, `availableInstances`,
-/// `createMdev`, `removeMdev`) with the host's lock held, so a driver's
-/// capacity accounting needs no lock of its own; `show`/`store` closures the
-/// driver builds run without it and must use `Host.lock` (or their own lock).
-/// The `attributes(...)` builders may run lazily, under a directory's lock, so
-/// they only build nodes and never take the host's lock.
+/// A driver keeps its state behind a lock of its own (`Locked`), as mtty
+/// keeps `mdev_avail_ports` in an atomic. The core calls the lifecycle hooks
+/// (`enableVFs`, `availableInstances`, `createMdev`, `removeMdev`, `update`)
+/// with the host's lock held, so the order is always the host's lock, then
+/// the driver's; a driver never calls into the host while holding its own
+/// (`DeviceLog.stateChanged()` comes after the change, outside it).
+///
+/// Attributes are declared against the driver, which the core holds weakly
+/// and passes in (`directory.makeAttributes(of: self, [.rw(...), ...])`),
+/// with a `DeviceLog` for the lines that name the device. The compatibility
+/// interfaces show what the driver last published (`PublishedCompatibility`).
+/// The `attributes(...)` builders may run lazily, under a directory's lock:
+/// they build nodes and never call into the host.
 public protocol VendorDriver: AnyObject, Sendable {
     /// Extra attributes and directories in a PF's (or plain function's) directory.
     func attributes(of device: PCIDevice, in directory: Directory) -> [Node]
@@ -37,7 +44,7 @@ public protocol VendorDriver: AnyObject, Sendable {
 
     /// Settings of `device` changed at run time that a restart must keep
     /// (`mount --state`), by name. A store that changes one calls
-    /// `Host.noteStateChange()` once the change is made.
+    /// `DeviceLog.stateChanged()` once the change is made.
     func persistentSettings(of device: PCIDevice) -> [String: String]
     /// Puts back what `persistentSettings(of:)` gave, before any mdev is
     /// recreated; throw the errno of a value the driver refuses.

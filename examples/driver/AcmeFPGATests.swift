@@ -9,7 +9,7 @@ import Testing
 
     func host(_ settings: [String: DriverSettings.Value] = [:]) throws -> Host {
         let host = Host(name: "lab")
-        let made = try AcmeFPGAFactory.make(address: Self.pf, settings: DriverSettings(settings), context: HostContext())
+        let made = try AcmeFPGA.make(address: Self.pf, settings: DriverSettings(settings), context: HostContext())
         host.addDevice(made.spec, driver: made.driver)
         _ = try write(host, "bus/pci/devices/0000:5e:00.0/sriov_numvfs", "2").get()
         return host
@@ -50,7 +50,7 @@ import Testing
     @Test func shellUpgradeTakesEffectAtOnce() throws {
         let lab = try host()
         let driver = try #require(lab.device(Self.pf)?.driver)
-        try lab.lock.withLock { () throws(SettingsError) in try driver.update(settings: DriverSettings(["shell": .string("3.0.0")])) }
+        try driver.update(settings: DriverSettings(["shell": .string("3.0.0")]))
         #expect(read(lab, vf1) == "acme-0b31-3.0.0-crypto_v7\n")
     }
 }
