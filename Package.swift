@@ -50,6 +50,10 @@ let package = Package(
             "MigrationCheck", "CLinux", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // What every test level builds its hosts with (Tests/Testbed).
+        .target(name: "Testbed", dependencies: [
+            "KernelCore", "DriverCatalog", "Compatibility", "SysfsTree", "Support", system,
+        ], path: "Tests/Testbed"),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree", "Support"]),
         .testTarget(name: "KernelCoreTests", dependencies: [
             "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "CLinux",
@@ -65,7 +69,7 @@ let package = Package(
             "KernelCore", "Compatibility", "Support", system,
         ], path: "examples/driver"),
         .testTarget(name: "DriverTests", dependencies: [
-            "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", system,
+            "Testbed", "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", system,
         ] + drivers.map { .target(name: $0) }),
     ] + drivers.map {
         .target(name: $0, dependencies: ["KernelCore", "Compatibility", "SysfsTree", "Support", system],

@@ -3,6 +3,7 @@ import DriverCatalog
 import KernelCore
 import MigrationCheck
 import SysfsTree
+import Testbed
 import Testing
 
 @Suite("fakesysfs check and matrix")
@@ -10,13 +11,13 @@ struct CheckTests {
     static let vf1 = "/bus/pci/devices/0000:3b:00.1"
     static let vf2 = "/bus/pci/devices/0000:3b:00.2"
 
-    func checker(_ host: DriverHost) -> MigrationChecker<TreeAccess> {
+    func checker(_ host: Testbed) -> MigrationChecker<TreeAccess> {
         MigrationChecker(access: TreeAccess(root: host.host.root), codecs: DriverCatalog.codecs)
     }
 
     @Test("identical VFs are compatible in every flavour", arguments: InterfaceFlavour.allCases)
     func compatible(flavour: InterfaceFlavour) throws {
-        let nvme = try DriverHost.nvmeHost()
+        let nvme = try Testbed(.nvme())
         let result = try checker(nvme).check(source: Self.vf1, target: Self.vf2, flavour: flavour)
         #expect(result.verdict == .compatible)
         #expect(result.report.hasPrefix("compatible (\(flavour.rawValue))\nsource: \(Self.vf1)\ntarget: \(Self.vf2)\n"))
@@ -25,7 +26,7 @@ struct CheckTests {
     @Test("a changed remote_url is named, with both values, and a hint where it is a dynamic resource",
           arguments: InterfaceFlavour.allCases)
     func changedURL(flavour: InterfaceFlavour) throws {
-        let nvme = try DriverHost.nvmeHost()
+        let nvme = try Testbed(.nvme())
         let other = "nvme+tcp://192.0.2.99/nqn.2014-08.com.example:other"
         _ = try nvme.write(Self.vf2 + "/remote_url", other).get()
         let result = try checker(nvme).check(source: Self.vf1, target: Self.vf2, flavour: flavour)
@@ -45,8 +46,8 @@ struct CheckTests {
 
     @Test("a type-directory target needs the source's mdev type first", arguments: InterfaceFlavour.allCases)
     func typeNode(flavour: InterfaceFlavour) throws {
-        let gvt = try DriverHost.gvtHost()
-        let mdev = try gvt.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: DriverHost.gvt).get()
+        let gvt = try Testbed(.gvt())
+        let mdev = try gvt.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: Testbed.gvt).get()
         let same = try checker(gvt).check(source: mdev, target: gvt.typePath("i915-GVTg_V5_4"), flavour: flavour)
         #expect(same.verdict == .compatible)
         let other = try checker(gvt).check(source: mdev, target: gvt.typePath("i915-GVTg_V5_8"), flavour: flavour)
@@ -57,9 +58,9 @@ struct CheckTests {
 
     @Test("vGPUs of different types: the device-node check decodes the strings to name the type")
     func deviceNode() throws {
-        let gvt = try DriverHost.gvtHost(["aperture_mb": .integer(1024)])
-        let four = try gvt.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: DriverHost.gvt).get()
-        let eight = try gvt.createMdev(uuid2, type: "i915-GVTg_V5_8", parent: DriverHost.gvt).get()
+        let gvt = try Testbed(.gvt(["aperture_mb": .integer(1024)]))
+        let four = try gvt.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: Testbed.gvt).get()
+        let eight = try gvt.createMdev(uuid2, type: "i915-GVTg_V5_8", parent: Testbed.gvt).get()
         let result = try checker(gvt).check(source: four, target: eight, flavour: .migrationVersion)
         #expect(result.verdict.incompatibility == Incompatibility(field: "mdev_type", reason: .differs(.equal),
                                                                   source: "GVTg_V5_4", target: "GVTg_V5_8"))
@@ -69,12 +70,12 @@ struct CheckTests {
 
     @Test("a missing attribute or a refused read means incompatible")
     func unavailable() throws {
-        let jsonOnly = try DriverHost.gvtHost(flavours: [.json])
-        let mdev = try jsonOnly.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: DriverHost.gvt).get()
+        let jsonOnly = try Testbed(.gvt(), flavours: [.json])
+        let mdev = try jsonOnly.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: Testbed.gvt).get()
         let missing = try checker(jsonOnly).check(source: mdev, target: mdev, flavour: .migrationVersion)
         #expect(missing.verdict.incompatibility?.reason == .unavailable("the source's: No such file or directory"))
-        let off = try DriverHost.gvtHost(["migration": .boolean(false)])
-        let offMdev = try off.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: DriverHost.gvt).get()
+        let off = try Testbed(.gvt(["migration": .boolean(false)]))
+        let offMdev = try off.createMdev(uuid1, type: "i915-GVTg_V5_4", parent: Testbed.gvt).get()
         for flavour in InterfaceFlavour.allCases {
             let result = try checker(off).check(source: offMdev, target: offMdev, flavour: flavour)
             #expect(result.verdict.incompatibility?.field == flavour.attributeName, "\(flavour)")
@@ -83,9 +84,9 @@ struct CheckTests {
 
     @Test("a VF has no mdev type for a type-directory target; paths that are no device are usage errors")
     func usage() throws {
-        let qat = try DriverHost.qatHost(["siov": .boolean(true), "initial_vfs": .integer(0)])
+        let qat = try Testbed(.qat(["siov": .boolean(true), "initial_vfs": .integer(0)]))
         _ = try qat.write("/bus/pci/devices/0000:f3:00.0/sriov_numvfs", "1").get()
-        let type = qat.typePath("4xxx-vqat_vf", parent: DriverHost.qat)
+        let type = qat.typePath("4xxx-vqat_vf", parent: Testbed.qat)
         let result = try checker(qat).check(source: "/bus/pci/devices/0000:f3:00.1", target: type, flavour: .json)
         #expect(result.verdict.incompatibility?.field == "mdev_type")
         #expect(throws: MigrationChecker<TreeAccess>.UsageError.self) {

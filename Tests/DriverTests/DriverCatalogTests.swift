@@ -2,6 +2,7 @@ import Compatibility
 import DriverCatalog
 import KernelCore
 import SysfsTree
+import Testbed
 import Testing
 
 @Suite("Driver catalog and default host")
@@ -51,7 +52,7 @@ struct DriverCatalogTests {
     @Test("only the host's flavours appear", arguments: flavourAttributes)
     func flavours(flavour: InterfaceFlavour, names: [String]) throws {
         let flavours: Set<InterfaceFlavour> = [flavour]
-        let gvt = try DriverHost.gvtHost(flavours: flavours)
+        let gvt = try Testbed(.gvt(), flavours: flavours)
         let core = ["available_instances", "create", "description", "device_api", "devices", "name"]
         #expect(gvt.names(gvt.typePath("i915-GVTg_V5_4")).sorted() == (core + names).sorted())
     }

@@ -3,6 +3,7 @@ import DriverCatalog
 import KernelCore
 import MigrationCheck
 import SysfsTree
+import Testbed
 import Testing
 
 /// The three flavours are renderings of one description, so for any pair of
@@ -10,16 +11,15 @@ import Testing
 @Suite("Flavours agree")
 struct FlavourAgreementTests {
     /// Many devices of every driver on one host, configured differently.
-    static func fleet() throws -> (DriverHost, [String]) {
-        typealias Device = DriverHost.Device
-        var devices: [Device] = [
-            Device("i915-gvt", "0000:00:02.0", ["aperture_mb": .integer(1024)]),
-            Device("i915-gvt", "0000:01:02.0", ["aperture_mb": .integer(1024), "software_version": .integer(2)]),
-            Device("i915-gvt", "0000:02:02.0", ["aperture_mb": .integer(512), "device": .string("5912")]),
-            Device("qat-vf", "0000:f0:00.0", ["siov": .boolean(true)]),
+    static func fleet() throws -> (Testbed, [String]) {
+                var devices: [Testbed.Device] = [
+            .driver("i915-gvt", at: "0000:00:02.0", ["aperture_mb": .integer(1024)]),
+            .driver("i915-gvt", at: "0000:01:02.0", ["aperture_mb": .integer(1024), "software_version": .integer(2)]),
+            .driver("i915-gvt", at: "0000:02:02.0", ["aperture_mb": .integer(512), "device": .string("5912")]),
+            .driver("qat-vf", at: "0000:f0:00.0", ["siov": .boolean(true)]),
         ]
         for (index, version) in ["1.0.0", "1.2.0", "2.0.0"].enumerated() {
-            devices.append(Device("nvme-vf", "0000:3\(index):00.0", ["driver_version": .string(version), "initial_vfs": .integer(2)]))
+            devices.append(.driver("nvme-vf", at: "0000:3\(index):00.0", ["driver_version": .string(version), "initial_vfs": .integer(2)]))
         }
         let qatVariants: [[String: DriverSettings.Value]] = [
             [:], ["cfg_services": .string("dc")], ["cfg_services": .string("sym")],
@@ -27,9 +27,9 @@ struct FlavourAgreementTests {
             ["driver_version": .string("1.1.0")], ["device": .string("4948")],
         ]
         for (index, settings) in qatVariants.enumerated() {
-            devices.append(Device("qat-vf", "0000:e\(index):00.0", settings.merging(["initial_vfs": .integer(1)]) { $1 }))
+            devices.append(.driver("qat-vf", at: "0000:e\(index):00.0", settings.merging(["initial_vfs": .integer(1)]) { $1 }))
         }
-        let fleet = try DriverHost(devices)
+        let fleet = try Testbed(devices: devices)
         var paths: [String] = []
         for (parent, types) in [("0000:00:02.0", ["i915-GVTg_V5_4", "i915-GVTg_V5_8"]),
                                 ("0000:01:02.0", ["i915-GVTg_V5_4"]), ("0000:02:02.0", ["i915-GVTg_V5_4"]),

@@ -1,6 +1,7 @@
 import KernelCore
 import SysfsTree
 import SystemPackage
+import Testbed
 import Testing
 
 @Suite("QAT VF")
@@ -12,20 +13,20 @@ struct QATTests {
 
     @Test("the PF's qat/ directory and its VFs")
     func layout() throws {
-        let qat = try DriverHost.qatHost()
-        #expect(qat.names(Self.pf + "/qat") == ["state", "cfg_services", "num_rps", "rp2srv"])
+        let qat = try Testbed(.qat())
+        #expect(qat.names(Self.pf + "/qat") == ["cfg_services", "num_rps", "rp2srv", "state"])
         #expect(qat.read(Self.pf + "/qat/state") == .success("up\n"))
         #expect(qat.read(Self.pf + "/qat/cfg_services") == .success("sym;asym\n"))
         #expect(qat.read(Self.pf + "/qat/num_rps") == .success("64\n"))
         #expect(qat.read(Self.pf + "/sriov_totalvfs") == .success("16\n"))
         #expect(qat.read(Self.pf + "/class") == .success("0x0b4000\n"))
         #expect(qat.read(Self.vf1 + "/device") == .success("0x4941\n"))
-        #expect(qat.link(Self.vf1 + "/driver") == "/bus/pci/drivers/vfio-pci")
+        #expect(qat.link(Self.vf1 + "/driver") == "../../../bus/pci/drivers/vfio-pci")
     }
 
     @Test("a VF's string: generation, PCI ID, driver version, capabilities, ring layout, PF/VF protocol")
     func string() throws {
-        let qat = try DriverHost.qatHost()
+        let qat = try Testbed(.qat())
         #expect(qat.read(Self.vf1 + "/migration_version") == .success(Self.symAsym + "\n"))
         #expect(qat.read(Self.pf + "/migration_version") == .success("qat-gen4-8086-4940-1.0.0-0403b20f-071c-5\n"))
         #expect(qat.write(Self.vf2 + "/migration_version", Self.symAsym) == .success(Self.symAsym.utf8.count))
@@ -34,7 +35,7 @@ struct QATTests {
 
     @Test("cfg_services: EINVAL for a bad value, EINVAL while up, EBUSY taking a device with VFs down")
     func configuration() throws {
-        let qat = try DriverHost.qatHost()
+        let qat = try Testbed(.qat())
         #expect(qat.write(Self.pf + "/qat/cfg_services", "crypto").error == .invalidArgument)
         #expect(qat.write(Self.pf + "/qat/cfg_services", "dc").error == .invalidArgument)
         #expect(qat.log.last == "0000:f3:00.0: device must be down to reconfigure the service")
@@ -52,7 +53,7 @@ struct QATTests {
 
     @Test("the same migration_version attribute follows cfg_services, reading and judging")
     func compatibilityFollowsServices() throws {
-        let qat = try DriverHost.qatHost()
+        let qat = try Testbed(.qat())
         let symAsym = "qat-gen4-8086-4940-1.0.0-0403b20f-071c-5"
         let compression = "qat-gen4-8086-4940-1.0.0-03c00020-0492-5"
         #expect(qat.read(Self.pf + "/migration_version") == .success(symAsym + "\n"))
@@ -67,7 +68,7 @@ struct QATTests {
 
     @Test("rp2srv shows the service of a ring pair from the ring layout")
     func ringPairs() throws {
-        let qat = try DriverHost.qatHost()
+        let qat = try Testbed(.qat())
         #expect(qat.read(Self.pf + "/qat/rp2srv").error == .invalidArgument)
         #expect(qat.write(Self.pf + "/qat/rp2srv", "64").error == .invalidArgument)
         #expect(qat.write(Self.pf + "/qat/rp2srv", "0x1").error == .invalidArgument)
@@ -82,7 +83,7 @@ struct QATTests {
         ("sym;dc", "049b"), ("dc;asym", "04a4"), ("dcc", "0492"),
     ])
     func ringMaps(services: String, map: String) throws {
-        let qat = try DriverHost.qatHost(["cfg_services": .string(services)])
+        let qat = try Testbed(.qat(["cfg_services": .string(services)]))
         let string = try qat.read(Self.vf1 + "/migration_version").get()
         #expect(string.split(separator: "-")[6] == Substring(map))
     }
@@ -102,8 +103,8 @@ struct QATTests {
         (["device": .string("4942")], [:], "device"),
     ] as [([String: DriverSettings.Value], [String: DriverSettings.Value], String?)])
     func rules(source: [String: DriverSettings.Value], target: [String: DriverSettings.Value], field: String?) throws {
-        let from = try DriverHost.qatHost(source)
-        let to = try DriverHost.qatHost(target)
+        let from = try Testbed(.qat(source))
+        let to = try Testbed(.qat(target))
         let string = try from.read(Self.vf1 + "/migration_version").get()
         let result = to.write(Self.vf1 + "/migration_version", string)
         #expect(result.error == (field == nil ? nil : .invalidArgument))
@@ -114,15 +115,15 @@ struct QATTests {
 
     @Test("a vQAT mdev and a VF describe the same device, so they migrate both ways")
     func mdevAndVF() throws {
-        let siov = try DriverHost.qatHost(["siov": .boolean(true), "initial_vfs": .integer(0)])
-        let type = siov.typePath("4xxx-vqat_vf", parent: DriverHost.qat)
+        let siov = try Testbed(.qat(["siov": .boolean(true), "initial_vfs": .integer(0)]))
+        let type = siov.typePath("4xxx-vqat_vf", parent: Testbed.qat)
         #expect(siov.read(type + "/available_instances") == .success("16\n"))
         #expect(siov.read(type + "/name") == .success("4xxx-vqat_vf\n"))
-        let mdev = try siov.createMdev(uuid1, type: "4xxx-vqat_vf", parent: DriverHost.qat).get()
+        let mdev = try siov.createMdev(uuid1, type: "4xxx-vqat_vf", parent: Testbed.qat).get()
         #expect(siov.read(type + "/available_instances") == .success("15\n"))
         #expect(siov.write(Self.pf + "/sriov_numvfs", "2").error == .resourceBusy)
 
-        let sriov = try DriverHost.qatHost()
+        let sriov = try Testbed(.qat())
         let fromMdev = try siov.read(mdev + "/migration_version").get()
         #expect(fromMdev == Self.symAsym + "\n")
         #expect(sriov.write(Self.vf1 + "/migration_version", fromMdev) == .success(fromMdev.utf8.count))
@@ -134,14 +135,14 @@ struct QATTests {
 
     @Test("vQATs are not offered while VFs are enabled")
     func noVQATsWithVFs() throws {
-        let qat = try DriverHost.qatHost(["siov": .boolean(true)])
-        #expect(qat.read(qat.typePath("4xxx-vqat_vf", parent: DriverHost.qat) + "/available_instances") == .success("0\n"))
-        #expect(qat.createMdev(uuid1, type: "4xxx-vqat_vf", parent: DriverHost.qat).error == .noSpace)
+        let qat = try Testbed(.qat(["siov": .boolean(true)]))
+        #expect(qat.read(qat.typePath("4xxx-vqat_vf", parent: Testbed.qat) + "/available_instances") == .success("0\n"))
+        #expect(qat.createMdev(uuid1, type: "4xxx-vqat_vf", parent: Testbed.qat).error == .noSpace)
     }
 
     @Test("migration off gives ENODEV")
     func noMigration() throws {
-        let qat = try DriverHost.qatHost(["migration": .boolean(false)])
+        let qat = try Testbed(.qat(["migration": .boolean(false)]))
         #expect(qat.read(Self.vf1 + "/migration_version").error == .noDevice)
         #expect(qat.write(Self.vf1 + "/migration_version", Self.symAsym).error == .noDevice)
     }
@@ -152,6 +153,6 @@ struct QATTests {
         ["vf_driver": .string("igb_uio")], ["state": .string("sleeping")],
     ])
     func badSettings(settings: [String: DriverSettings.Value]) {
-        #expect(throws: SettingsError.self) { try DriverHost.qatHost(settings) }
+        #expect(throws: SettingsError.self) { try Testbed(.qat(settings)) }
     }
 }
