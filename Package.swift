@@ -56,7 +56,7 @@ let package = Package(
         ], path: "Tests/Testbed"),
         .testTarget(name: "SysfsTreeTests", dependencies: ["SysfsTree", "Support"]),
         .testTarget(name: "KernelCoreTests", dependencies: [
-            "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "CLinux",
+            "Testbed", "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "CLinux",
         ]),
         .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree", "Support"]),
         .testTarget(name: "HarnessTests", dependencies: [

@@ -1,15 +1,16 @@
 import SystemPackage
 import SysfsTree
+import Testbed
 import Testing
 @testable import KernelCore
 
 /// The PCI stores whose checks current kernels made uniform (EINVAL for any parse error).
 @Suite struct PCIStoreTests {
-    let gpu = "devices/pci0000:00/0000:00:02.0"
-    let pf = "devices/pci0000:00/0000:3b:00.0"
+    let gpu = "/devices/pci0000:00/0000:00:02.0"
+    let pf = "/devices/pci0000:00/0000:3b:00.0"
 
     @Test func numaNodeFoldsOverflowIntoEINVAL() {
-        let test = TestHost()
+        let test = Testbed.pool()
         #expect(test.write(gpu + "/numa_node", "2147483648") == .failure(.invalidArgument))
         #expect(test.write(gpu + "/numa_node", "-+1") == .failure(.invalidArgument))
         #expect(test.write(gpu + "/numa_node", "0") == .success(1))
@@ -19,10 +20,10 @@ import Testing
     }
 
     @Test func enableIsBusyWhileBoundAndCountsOtherwise() {
-        let test = TestHost()
+        let test = Testbed.pool()
         #expect(test.write(pf + "/enable", "1") == .failure(.resourceBusy))
         #expect(test.write(pf + "/enable", "2") == .failure(.invalidArgument))
-        #expect(test.write("bus/pci/drivers/nvme/unbind", "0000:3b:00.0") == .success(12))
+        #expect(test.write("/bus/pci/drivers/nvme/unbind", "0000:3b:00.0") == .success(12))
         #expect(test.read(pf + "/enable") == .success("0\n"))
         #expect(test.write(pf + "/enable", "0") == .failure(.ioError))
         #expect(test.write(pf + "/enable", "y") == .success(1))
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func resetTakesOnlyTrue() {
-        let test = TestHost()
+        let test = Testbed.pool()
         #expect(test.write(gpu + "/reset", "1") == .success(1))
         #expect(test.write(gpu + "/reset", "yes\n") == .success(4))
         #expect(test.write(gpu + "/reset", "0") == .failure(.invalidArgument))
@@ -41,20 +42,20 @@ import Testing
     }
 
     @Test func bindNeedsAMatchingDriverThenAnUnboundDevice() {
-        let test = TestHost()
-        #expect(test.write("bus/pci/drivers/nvme/bind", "0000:00:02.0") == .failure(.noDevice))
-        #expect(test.write("bus/pci/drivers/nvme/bind", "0000:3b:00.0\n") == .failure(.resourceBusy))
-        #expect(test.write("bus/pci/drivers/nvme/unbind", "0000:00:02.0") == .failure(.noDevice))
-        #expect(test.write("bus/pci/drivers/nvme/unbind", "0000:3b:00.0") == .success(12))
-        #expect(test.write("bus/pci/drivers/pool/bind", "0000:3b:00.0") == .failure(.noDevice))
+        let test = Testbed.pool()
+        #expect(test.write("/bus/pci/drivers/nvme/bind", "0000:00:02.0") == .failure(.noDevice))
+        #expect(test.write("/bus/pci/drivers/nvme/bind", "0000:3b:00.0\n") == .failure(.resourceBusy))
+        #expect(test.write("/bus/pci/drivers/nvme/unbind", "0000:00:02.0") == .failure(.noDevice))
+        #expect(test.write("/bus/pci/drivers/nvme/unbind", "0000:3b:00.0") == .success(12))
+        #expect(test.write("/bus/pci/drivers/pool/bind", "0000:3b:00.0") == .failure(.noDevice))
         #expect(test.write(pf + "/driver_override", "pool") == .success(4))
-        #expect(test.write("bus/pci/drivers/nvme/bind", "0000:3b:00.0") == .failure(.noDevice))
-        #expect(test.write("bus/pci/drivers/pool/bind", "0000:3b:00.0") == .success(12))
+        #expect(test.write("/bus/pci/drivers/nvme/bind", "0000:3b:00.0") == .failure(.noDevice))
+        #expect(test.write("/bus/pci/drivers/pool/bind", "0000:3b:00.0") == .success(12))
         #expect(test.link(pf + "/driver") == "../../../bus/pci/drivers/pool")
     }
 
     @Test func driverOverrideKeepsBytesUpToNULOrNewline() throws {
-        let test = TestHost()
+        let test = Testbed.pool()
         let attribute = try #require(test.node(gpu + "/driver_override") as? Attribute)
         #expect(try attribute.write([0xff, 0xfe, 0x0a, 0x41]) == 4)
         #expect(try attribute.read() == [0xff, 0xfe, 0x0a])
@@ -77,21 +78,21 @@ import Testing
         ("change 83b8f4f2-509f-382f-3c1e-e6bfe0fa1001  A=1", false),
     ] as [(String, Bool)])
     func ueventWriteParsesLikeKobjectSynthUEvent(text: String, accepted: Bool) {
-        let test = TestHost()
-        let before = test.sink.all.count
+        let test = Testbed.pool()
+        let before = test.uevents.all.count
         let result = test.write(gpu + "/uevent", text)
         #expect(result == (accepted ? .success(text.utf8.count) : .failure(.invalidArgument)))
-        #expect(test.sink.all.count == before + (accepted ? 1 : 0))
+        #expect(test.uevents.all.count == before + (accepted ? 1 : 0))
     }
 
     @Test func syntheticEventCarriesItsUUIDAndArguments() {
-        let test = TestHost()
+        let test = Testbed.pool()
         test.write(gpu + "/uevent", "change 83B8F4F2-509F-382F-3C1E-E6BFE0FA1001 KEY=v1\n")
-        let event = test.sink.all.last
+        let event = test.uevents.all.last
         #expect(event?.action == .change)
         #expect(event?.properties.prefix(2).map { $0.0 + "=" + $0.1 }
                 == ["SYNTH_UUID=83B8F4F2-509F-382F-3C1E-E6BFE0FA1001", "SYNTH_ARG_KEY=v1"])
         test.write(gpu + "/uevent", "add")
-        #expect(test.sink.all.last?.properties.first.map { $0.0 + "=" + $0.1 } == "SYNTH_UUID=0")
+        #expect(test.uevents.all.last?.properties.first.map { $0.0 + "=" + $0.1 } == "SYNTH_UUID=0")
     }
 }

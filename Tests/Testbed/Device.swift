@@ -29,11 +29,6 @@ extension Testbed {
             }
         }
 
-        /// A device described by hand, driven by `driver` (which several devices may share).
-        public static func device(_ spec: DeviceSpec, driver: any VendorDriver) -> Device {
-            Device(address: spec.address.description) { _, _ in (spec, driver) }
-        }
-
         /// An Intel GVT-g GPU at `Testbed.gvt`.
         public static func gvt(_ settings: [String: DriverSettings.Value] = [:]) -> Device {
             driver("i915-gvt", at: Testbed.gvt, settings)

@@ -15,6 +15,7 @@ public final class Testbed: Sendable {
     public let log: LogLines
     /// Every uevent the host sent, in order.
     public let uevents: UEventLog
+    private let context: HostContext
 
     /// Where `.gvt()`, `.nvme()` and `.qat()` put their physical functions.
     public static let gvt = "0000:00:02.0"
@@ -27,21 +28,34 @@ public final class Testbed: Sendable {
         try self.init(devices: devices, name: name, flavours: flavours)
     }
 
-    public init(devices: [Device], name: String = "test",
-                flavours: Set<InterfaceFlavour> = Set(InterfaceFlavour.allCases)) throws {
+    public convenience init(devices: [Device], name: String = "test",
+                            flavours: Set<InterfaceFlavour> = Set(InterfaceFlavour.allCases)) throws {
+        self.init(name: name, flavours: flavours)
+        for device in devices { try add(device) }
+    }
+
+    /// A host with no devices yet.
+    public init(name: String = "test", flavours: Set<InterfaceFlavour> = Set(InterfaceFlavour.allCases)) {
         let log = LogLines()
         self.log = log
         uevents = UEventLog()
+        context = HostContext(flavours: flavours)
         host = Host(name: name, log: { log.append($0) })
         host.setUEventSink(uevents)
-        let context = HostContext(flavours: flavours)
-        for device in devices {
-            guard let address = PCIAddress(device.address) else {
-                throw SettingsError(key: "address", reason: "'\(device.address)' is no PCI address")
-            }
-            let made = try device.make(address, context)
-            host.addDevice(made.spec, driver: made.driver)
+    }
+
+    /// Adds `device`, made by its driver for this host.
+    public func add(_ device: Device) throws {
+        guard let address = PCIAddress(device.address) else {
+            throw SettingsError(key: "address", reason: "'\(device.address)' is no PCI address")
         }
+        let made = try device.make(address, context)
+        host.addDevice(made.spec, driver: made.driver)
+    }
+
+    /// Adds a device described by hand, driven by `driver` (which several devices may share).
+    public func add(_ spec: DeviceSpec, driver: any VendorDriver) {
+        host.addDevice(spec, driver: driver)
     }
 
     /// The default scenario's host (the one `fakesysfs mount` shows without a scenario).
@@ -56,6 +70,7 @@ public final class Testbed: Sendable {
         self.host = host
         self.log = log
         uevents = UEventLog()
+        context = HostContext()
         host.setUEventSink(uevents)
     }
 
