@@ -66,7 +66,7 @@ let package = Package(
             "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "Harness", system,
         ]),
         .testTarget(name: "ExampleDriverTests", dependencies: [
-            "KernelCore", "Compatibility", "Support", system,
+            "Testbed", "KernelCore", "Compatibility", "Support", system,
         ], path: "examples/driver"),
         .testTarget(name: "DriverTests", dependencies: [
             "Testbed", "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", system,
