@@ -60,7 +60,7 @@ let package = Package(
         ]),
         .testTarget(name: "FuseServerTests", dependencies: ["FuseServer", "SysfsTree", "Support"]),
         .testTarget(name: "HarnessTests", dependencies: [
-            "Harness", "KernelCore", "Scenario", "FuseServer", "SysfsTree", "Support", "DriverCatalog",
+            "Testbed", "Harness", "KernelCore", "Scenario", "FuseServer", "SysfsTree", "Support", "DriverCatalog",
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "Harness", system,

@@ -1,6 +1,7 @@
 import FuseServer
 import KernelCore
 import SysfsTree
+import Testbed
 import Testing
 @testable import Harness
 
@@ -19,7 +20,7 @@ import Testing
         #expect(lines.contains("+ /class/mdev_bus/0000:5e:00.0 -> ../../devices/pci0000:00/0000:5e:00.0"))
         #expect(lines.contains("uevent add /devices/pci0000:00/0000:5e:00.0 (pci)"))
         #expect(!lines.contains { $0.hasPrefix("+ /devices/pci0000:00/0000:5e:00.0/vendor") })
-        #expect(test.read("/devices/pci0000:00/0000:5e:00.0/version") == "2.1\n")
+        #expect(test.bed.read("/devices/pci0000:00/0000:5e:00.0/version") == .success("2.1\n"))
     }
 
     @Test func plugRefusesUnknownDriversTakenAddressesAndBadSettings() {
@@ -81,7 +82,7 @@ import Testing
         #expect(test.ctl("update", "0000:00:02.0", "device=18016").error
                 == "0000:00:02.0: cannot update: the PCI identity would change; unplug and plug it instead")
         #expect(test.ctl("update", "0000:00:02.0").error == "give the settings to change, KEY=VALUE")
-        #expect(test.read(gpuDirectory + "/mdev_supported_types/versioned-unit/available_instances") == "3\n")
+        #expect(test.bed.read(gpuDirectory + "/mdev_supported_types/versioned-unit/available_instances") == .success("3\n"))
         #expect(test.ctl("plug", "0000:3b:00.0", "frozen").status == 0)
         #expect(test.ctl("update", "0000:3b:00.0", "version=2").error
                 == "0000:3b:00.0: cannot update: settings: this driver cannot change its settings while the device exists")

@@ -4,6 +4,7 @@ import KernelCore
 import Scenario
 import Support
 import SysfsTree
+import Testbed
 import Testing
 @testable import Harness
 
@@ -97,7 +98,7 @@ final class ScenarioSource: Sendable {
         source.set(host([changed]))
         #expect(test.ctl("reload").output.hasPrefix("reloaded: replugged 0000:00:02.0 (0000:00:02.0: cannot update: "
                                                     + "the PCI identity would change; unplug and plug it instead)"))
-        #expect(test.read("/devices/pci0000:00/0000:00:02.0/device") == "0x4660\n")
+        #expect(test.bed.read("/devices/pci0000:00/0000:00:02.0/device") == .success("0x4660\n"))
     }
 
     @Test func controlChangesTheFileDoesNotMentionStay() {

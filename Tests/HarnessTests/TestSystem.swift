@@ -2,6 +2,7 @@ import FuseServer
 import Synchronization
 import SystemPackage
 import SysfsTree
+import Testbed
 @testable import Harness
 @testable import KernelCore
 
@@ -117,18 +118,16 @@ struct TestSystem {
             built.append(host)
         }
         hosts = built
+        beds = built.map { Testbed(host: $0) }
         system = LiveSystem(hosts: built, declarations: declared, faults: faults, trace: trace,
                             drivers: TestSystem.lookup, driverNames: ["frozen", "versioned"], readScenario: readScenario)
     }
 
     var host: Host { hosts[0] }
+    /// The first host, to read and write as a client of its tree would.
+    var bed: Testbed { beds[0] }
+    let beds: [Testbed]
 
     @discardableResult
     func ctl(_ words: String...) -> ControlReply { system.execute(words) }
-
-    func read(_ path: String, host index: Int = 0) -> String? {
-        guard let attribute = hosts[index].root.resolve(path) as? Attribute,
-              let bytes = try? attribute.read() else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

@@ -61,17 +61,19 @@ public final class Testbed: Sendable {
     /// The default scenario's host (the one `fakesysfs mount` shows without a scenario).
     public static func defaultHost() throws -> Testbed {
         let log = LogLines()
-        return Testbed(host: try DriverCatalog.defaultHost(log: { log.append($0) }), log: log)
+        let bed = Testbed(host: try DriverCatalog.defaultHost(log: { log.append($0) }), log: log)
+        bed.host.setUEventSink(bed.uevents)
+        return bed
     }
 
-    /// A bed over a host built elsewhere (restored, or from a scenario); its
-    /// log holds what `log` received, and `uevents` what it sent from now on.
+    /// A bed over a host built elsewhere, such as a live system's, whose
+    /// uevents keep going where they went: `log` holds what the host's log
+    /// function gave it, and `uevents` stays empty.
     public init(host: Host, log: LogLines = LogLines()) {
         self.host = host
         self.log = log
         uevents = UEventLog()
         context = HostContext()
-        host.setUEventSink(uevents)
     }
 
     public func node(_ path: String) -> Node? {
