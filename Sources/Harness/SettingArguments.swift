@@ -28,6 +28,11 @@ enum SettingArguments {
     }
 
     static func value(_ text: String, key: String) throws(Failure) -> DriverSettings.Value {
+        do throws(YAMLShape.Excess) {
+            try YAMLShape.check(text)
+        } catch {
+            throw Failure(description: "\(key): \(error.reason)")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

@@ -43,23 +43,35 @@ public struct Scenario: Sendable {
     }
 }
 
-/// Reads a scenario file, refusing one past `ScenarioLimits.fileBytes`.
+/// Reads a scenario file, refusing one past `ScenarioLimits.fileBytes` and
+/// anything but a regular file: a FIFO or a device would block the reader (the
+/// control thread, for a reload) or never end.
 enum ScenarioFile {
     static func read(_ path: String) throws(ScenarioError) -> String {
         func failure(_ reason: String) -> ScenarioError { ScenarioError(file: path, line: 0, reason: reason) }
-        guard let file = fopen(path, "rb") else { throw failure("cannot read: \(String(cString: strerror(errno)))") }
-        defer { fclose(file) }
+        func systemFailure() -> ScenarioError { failure("cannot read: \(String(cString: strerror(errno)))") }
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw systemFailure() }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw systemFailure() }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            if info.st_mode & S_IFMT == S_IFDIR { throw failure("cannot read: \(String(cString: strerror(EISDIR)))") }
+            throw failure("not a regular file (a FIFO, socket or device)")
+        }
+        let tooLarge = failure("larger than \(ScenarioLimits.fileBytes >> 20) MiB: describe fleets with `count`")
+        guard info.st_size <= ScenarioLimits.fileBytes else { throw tooLarge }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = fread(&chunk, 1, chunk.count, file)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw systemFailure() }
             if count == 0 { break }
             bytes += chunk.prefix(count)
-            guard bytes.count <= ScenarioLimits.fileBytes else {
-                throw failure("larger than \(ScenarioLimits.fileBytes >> 20) MiB: describe fleets with `count`")
-            }
+            guard bytes.count <= ScenarioLimits.fileBytes else { throw tooLarge }
         }
-        if ferror(file) != 0 { throw failure("cannot read: \(String(cString: strerror(errno)))") }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw failure("not UTF-8 text") }
         return text
     }

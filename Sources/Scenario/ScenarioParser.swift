@@ -11,6 +11,11 @@ struct ScenarioParser {
     let driverNames: [String]
 
     func parse(yaml: String) throws(ScenarioError) -> ScenarioPlan {
+        do throws(YAMLShape.Excess) {
+            try YAMLShape.check(yaml)
+        } catch {
+            throw reader.error(line: error.line, error.reason)
+        }
         let document: YAMLNode?
         do {
             document = try Yams.compose(yaml: yaml)

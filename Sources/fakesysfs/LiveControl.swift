@@ -53,11 +53,14 @@ final class LiveControl: Sendable {
         }
     }
 
-    /// The file as the server will find it again, whatever directory it runs in.
+    /// The file as the server will find it again, whatever directory it runs in. Symbolic
+    /// links stay unresolved: a reload reads whatever the path names by then.
     private static func absolute(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        if path.hasPrefix("/") { return path }
+        guard let directory = getcwd(nil, 0) else { return path }
+        defer { free(directory) }
+        let base = String(cString: directory)
+        return (base == "/" ? "" : base) + "/" + path
     }
 }
 

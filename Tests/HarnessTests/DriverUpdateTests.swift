@@ -89,4 +89,13 @@ import Testing
         #expect(test.bed.read("/bus/pci/devices/0000:f3:00.0/mdev_supported_types/4xxx-vqat_vf/available_instances")
                 == .success("16\n"))
     }
+
+    /// A value is read as YAML: one nested past the limit is refused before the composer recurses into it.
+    @Test func aDeeplyNestedValueIsRefused() throws {
+        let test = try Mounted()
+        let value = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let reply = test.ctl("update", "0000:3b:00.0", "driver_version=" + value)
+        #expect(reply.status == 1)
+        #expect(reply.error == "driver_version: nested deeper than 64 levels")
+    }
 }

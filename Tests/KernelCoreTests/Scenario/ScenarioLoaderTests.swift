@@ -2,6 +2,9 @@
 import SystemPackage
 import SysfsTree
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import KernelCore
 
 /// Builds a scenario from text with the test drivers.
@@ -116,6 +119,23 @@ func names(_ root: Directory, _ path: String) -> [String] {
                       model: "1.10"
             """)
         #expect(text(scenario.root, "bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == "16\n")
+    }
+
+    /// Opening a FIFO for reading waits for a writer; a device may never end. Neither is read.
+    @Test func onlyRegularFilesAreRead() throws {
+        let fifo = "/tmp/fakesysfs-fifo-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let notRegular = "not a regular file (a FIFO, socket or device)"
+        #expect(throws: ScenarioError(file: fifo, line: 0, reason: notRegular)) {
+            try Scenario.load(contentsOf: fifo, drivers: TestDrivers.lookup)
+        }
+        #expect(throws: ScenarioError(file: "/dev/zero", line: 0, reason: notRegular)) {
+            try Scenario.load(contentsOf: "/dev/zero", drivers: TestDrivers.lookup)
+        }
+        #expect(throws: ScenarioError(file: "/tmp", line: 0, reason: "cannot read: Is a directory")) {
+            try Scenario.load(contentsOf: "/tmp", drivers: TestDrivers.lookup)
+        }
     }
 
     @Test func aMissingFileIsNamed() {

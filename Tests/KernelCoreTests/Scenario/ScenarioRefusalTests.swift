@@ -148,4 +148,31 @@ import Testing
         #expect(refusal("hosts:\n  - name: a\n    count: 16\n    devices: [{driver: test-pf, first: 0000:00:00.0, count: 8192, stride: 8, vfs: 7}]")
                 == "s.yaml:2: more than 1000000 PCI functions in all (VFs count too)")
     }
+
+    /// The YAML composer recurses once per level: a deep document is refused before it sees it.
+    @Test func deepNestingIsRefusedBeforeComposing() {
+        #expect(refusal("hosts: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+                == "s.yaml:1: nested deeper than 64 levels")
+        #expect(refusal("hosts:\n  - " + String(repeating: "{a: ", count: 100_000) + String(repeating: "}", count: 100_000))
+                == "s.yaml:2: nested deeper than 64 levels")
+        let blocks = (0..<70).map { String(repeating: " ", count: $0) + "a:" }.joined(separator: "\n") + " 1"
+        #expect(refusal(blocks) == "s.yaml:65: nested deeper than 64 levels")
+        // 64 levels is allowed: the scenario is then refused for what it says, not for its shape.
+        #expect(refusal("hosts: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63))
+                == "s.yaml:1: a host must be a mapping of keys to values")
+    }
+
+    @Test func documentsOfTooManyNodesAreRefusedBeforeComposing() {
+        let flat = "hosts: [" + String(repeating: "1,", count: YAMLShape.maximumNodes) + "]"
+        #expect(refusal(flat) == "s.yaml:1: more than 1000000 YAML nodes")
+    }
+
+    @Test(arguments: [("a\\u202Eb", "U+202E"), ("a\\u200Bb", "U+200B"), ("a\\u2066b", "U+2066"),
+                      ("a\\uFEFFb", "U+FEFF"), ("a\\u2028b", "U+2028")])
+    func invisibleAndBidiCharactersAreRefusedInHostNames(name: String, codePoint: String) throws {
+        let message = try #require(refusal("hosts:\n  - name: \"\(name)\""))
+        #expect(message.hasPrefix("s.yaml:2: bad host name 'a\\u{"))
+        #expect(message.hasSuffix("': it may not contain invisible or direction-changing characters (\(codePoint))"))
+    }
 }
+
