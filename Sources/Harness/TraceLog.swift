@@ -30,7 +30,7 @@ public struct TraceEntry: Decodable, Sendable, Equatable {
     public var readable: String {
         let clock = time.split(separator: "T").last.map { String($0.dropLast()) } ?? time
         var words = [clock]
-        if let pid { words.append("\(comm ?? "?")[\(pid)]") }
+        if let pid { words.append("\(comm.map(TraceEntry.escaped) ?? "?")[\(pid)]") }
         if let host { words.append("[\(host)]") }
         words.append(op)
         if let action { words.append(action) }
@@ -47,6 +47,22 @@ public struct TraceEntry: Decodable, Sendable, Equatable {
         if let reason { line += " (\(reason))" }
         if let changes { line += "\n" + changes.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") }
         return line
+    }
+
+    /// A process name as the process chose it, with anything that could forge or reorder
+    /// output (control, format and bidi characters, backslash) as `\xNN` or `\u{NNNN}`.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case _ where scalar == "\\": result += "\\\\"
+            case .control: result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            case .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse:
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 
@@ -82,9 +98,7 @@ public enum TraceLog {
     }
 
     public static func read(_ path: String) throws(Failure) -> [(line: String, entry: TraceEntry)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "cannot read \(path)")
-        }
+        let data = try contents(of: path)
         var result: [(String, TraceEntry)] = []
         let decoder = JSONDecoder()
         for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
@@ -94,5 +108,25 @@ public enum TraceLog {
             result.append((String(line), entry))
         }
         return result
+    }
+
+    /// The file's bytes; a FIFO or device is refused rather than waited on.
+    private static func contents(of path: String) throws(Failure) -> Data {
+        func failure() -> Failure { Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure() }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw Failure(description: "cannot read \(path): not a regular file") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw failure() }
+            if count == 0 { return Data(bytes) }
+            bytes += chunk.prefix(count)
+        }
     }
 }

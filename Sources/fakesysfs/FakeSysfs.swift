@@ -19,7 +19,7 @@ struct FakeSysfs: ParsableCommand {
 }
 
 extension FakeSysfs {
-    /// `check` and `matrix` promise exit status 2 for every usage error,
+    /// `check`, `matrix` and `trace` promise exit status 2 for every usage error,
     /// including the ones the argument parser finds.
     static func main() {
         do {
@@ -27,7 +27,7 @@ extension FakeSysfs {
             try command.run()
         } catch {
             let arguments = CommandLine.arguments.dropFirst()
-            if exitCode(for: error) == .validationFailure, ["check", "matrix"].contains(arguments.first ?? "") {
+            if exitCode(for: error) == .validationFailure, ["check", "matrix", "trace"].contains(arguments.first ?? "") {
                 printError(fullMessage(for: error))
                 exit(withError: ExitCode(2))
             }

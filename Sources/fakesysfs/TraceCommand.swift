@@ -7,8 +7,9 @@ struct TraceCommand: ParsableCommand {
         abstract: "Print or filter an access trace written by `fakesysfs mount --trace FILE`.",
         discussion: """
             Prints one readable line per matching record (or the JSON lines with --json). \
-            Like grep, exits with status 1 when no record matches, so a test can assert \
-            that something happened.
+            Like grep, exits with status 0 when a record matches, 1 when none does, and 2 \
+            when the file cannot be read, is not a whole trace, or the options are wrong \
+            (an unknown --op, say), so a test can tell "it did not happen" from "cannot tell".
 
             Example: did anyone check compatibility before migrating?
               fakesysfs trace /tmp/trace.jsonl --op read --path '*/migration_version'
@@ -41,10 +42,21 @@ struct TraceCommand: ParsableCommand {
     @Flag(help: "Print only how many records match.")
     var count = false
 
+    /// The operations `--op` takes.
+    static let operationNames = ["open", "read", "write", "readdir", "readlink", "lookup", "getattr", "uevent", "ctl", "mark"]
+
+    private var operationSet: Set<String> { Set(operations.flatMap { $0.split(separator: ",").map(String.init) }) }
+
+    func validate() throws {
+        if let unknown = operationSet.subtracting(Self.operationNames).sorted().first {
+            throw ValidationError("unknown operation '\(unknown)' for --op (known: \(Self.operationNames.joined(separator: ", ")))")
+        }
+    }
+
     func run() throws {
         var filter = TraceFilter()
         filter.paths = paths
-        filter.operations = Set(operations.flatMap { $0.split(separator: ",").map(String.init) })
+        filter.operations = operationSet
         filter.pid = pid
         filter.command = command
         filter.host = host
@@ -53,7 +65,8 @@ struct TraceCommand: ParsableCommand {
         do {
             records = try TraceLog.read(file)
         } catch {
-            throw CommandFailure(error.description)
+            printError(error.description)
+            throw ExitCode(2)
         }
         let kept = records.filter { filter.keeps($0.entry) }
         if count {
