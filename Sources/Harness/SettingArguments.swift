@@ -1,4 +1,5 @@
 import KernelCore
+import Scenario
 import Yams
 
 /// Driver settings given as `KEY=VALUE` words, each value read as a scenario
