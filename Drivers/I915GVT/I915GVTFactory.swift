@@ -32,7 +32,7 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
         let spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: deviceID, subsystemVendor: 0x8086,
                                                     subsystemDevice: 0x2212, classCode: 0x030000, revision: 0x04),
-                              kernelDriver: "i915", numaNode: -1,
+                              kernelDriver: "i915",
                               bars: [BAR(size: 16 << 20), BAR(size: UInt64(apertureMB) << 20, prefetchable: true),
                                      BAR(size: 64, is64Bit: false, isIO: true)])
         return (spec, driver)

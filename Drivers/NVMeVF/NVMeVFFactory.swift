@@ -25,7 +25,7 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
         let totalVFs = try settings.integer("total_vfs", default: 32, in: 1...127)
         let driver = NVMeDriver(settings: live, flavours: context.flavours)
         var spec = DeviceSpec(address: address, identity: identity,
-                              kernelDriver: "nvme", numaNode: 0, bars: [BAR(size: 32 << 10)],
+                              kernelDriver: "nvme", bars: [BAR(size: 32 << 10)],
                               sriov: SRIOVCapability(totalVFs: UInt16(totalVFs), offset: 1, stride: 1,
                                                      vfDevice: 0xa824, vfDriver: "nvme"))
         spec.initialVFs = try settings.integer("initial_vfs", default: 0, in: 0...totalVFs)

@@ -36,7 +36,7 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
         var spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: model.pfDevice, subsystemVendor: 0x8086,
                                                     subsystemDevice: 0x0000, classCode: 0x0b4000, revision: 0x40),
-                              kernelDriver: model.kernelDriver, numaNode: 0,
+                              kernelDriver: model.kernelDriver,
                               bars: [BAR(size: 512 << 10, prefetchable: true), BAR(size: 8 << 10, prefetchable: true),
                                      BAR(size: 8 << 20, prefetchable: true)],
                               sriov: SRIOVCapability(totalVFs: UInt16(totalVFs), offset: 1, stride: 1,

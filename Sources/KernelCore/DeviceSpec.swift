@@ -4,7 +4,6 @@ public struct DeviceSpec: Sendable {
     public var identity: PCIIdentity
     /// The kernel driver the function is bound to, or nil for none.
     public var kernelDriver: String?
-    public var numaNode: Int
     public var bars: [BAR]
     /// Present on an SR-IOV physical function.
     public var sriov: SRIOVCapability?
@@ -12,11 +11,10 @@ public struct DeviceSpec: Sendable {
     public var initialVFs = 0
 
     public init(address: PCIAddress, identity: PCIIdentity, kernelDriver: String?,
-                numaNode: Int = -1, bars: [BAR] = [BAR(size: 16 << 10)], sriov: SRIOVCapability? = nil) {
+                bars: [BAR] = [BAR(size: 16 << 10)], sriov: SRIOVCapability? = nil) {
         self.address = address
         self.identity = identity
         self.kernelDriver = kernelDriver
-        self.numaNode = numaNode
         self.bars = bars
         self.sriov = sriov
     }

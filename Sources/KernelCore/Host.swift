@@ -10,7 +10,9 @@ public final class Host: @unchecked Sendable {
     public let name: String
     public let root: Directory
     public let lock = KernelLock()
-    public let cpuCount: Int
+    /// The CPUs and NUMA nodes under `/devices/system`.
+    public let system: SystemDevices
+    public var cpuCount: Int { system.topology.cpuCount }
     /// Where the core explains refusals, as the kernel's log would.
     public let log: @Sendable (String) -> Void
     /// The rate limit of the refusals any writer can provoke (a `migration_version` string).
@@ -28,14 +30,16 @@ public final class Host: @unchecked Sendable {
     private var lowestFreeGroup = 0
     var mdevsByUUID: [MdevUUID: MdevDevice] = [:]
 
-    public init(name: String, root: Directory = Directory(), cpuCount: Int = 8,
+    public init(name: String, root: Directory = Directory(), topology: CPUTopology = .twoSocketServer,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.name = name
         self.root = root
-        self.cpuCount = cpuCount
+        self.system = SystemDevices(topology: topology)
         self.log = log
         (pciDevices, pciDrivers, iommuGroups) = Host.buildSkeleton(root)
         buildMdevBus()
+        buildCPUDirectories()
+        buildNodeDirectories()
     }
 
     // MARK: Devices

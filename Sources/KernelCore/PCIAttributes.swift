@@ -16,8 +16,12 @@ extension PCIDevice {
             directory.makeAttribute("irq", mode: 0o444) { [irq] in "\(irq)\n" },
             directory.makeAttribute("modalias", mode: 0o444) { id.modalias + "\n" },
             directory.makeAttribute("resource", mode: 0o444) { [spec] in Self.resourceText(spec) },
-            directory.makeAttribute("local_cpus", mode: 0o444) { [weak self] in self?.localCPUMask ?? "\n" },
-            directory.makeAttribute("local_cpulist", mode: 0o444) { [weak self] in self?.localCPUList ?? "\n" },
+            directory.makeAttribute("local_cpus", mode: 0o444) { [weak self] () throws(Errno) in
+                try self?.localCPUs().mapText ?? "\n"
+            },
+            directory.makeAttribute("local_cpulist", mode: 0o444) { [weak self] () throws(Errno) in
+                try self?.localCPUs().listText ?? "\n"
+            },
             directory.makeAttribute("dma_mask_bits", mode: 0o444) { "64\n" },
             directory.makeAttribute("consistent_dma_mask_bits", mode: 0o444) { "64\n" },
             directory.makeAttribute("msi_bus", mode: 0o644, show: { "1\n" }),
@@ -72,15 +76,9 @@ extension PCIDevice {
 
     var irq: Int { 16 + Int(address.devfn % 16) + Int(address.bus) % 64 }
 
-    var localCPUMask: String {
-        let cpus = max(1, host?.cpuCount ?? 1)
-        let mask = cpus >= 64 ? UInt64.max : (UInt64(1) << UInt64(cpus)) - 1
-        return String(mask, radix: 16) + "\n"
-    }
-
-    var localCPUList: String {
-        let cpus = max(1, host?.cpuCount ?? 1)
-        return cpus == 1 ? "0\n" : "0-\(cpus - 1)\n"
+    /// `local_cpus_show`: the CPUs of the device's node, or every online CPU without one.
+    private func localCPUs() throws(Errno) -> CPUMask {
+        try locked { host in host.system.localCPUs(ofNode: numaNode) }
     }
 
     /// One line per resource: six BAR slots, the ROM, then the six SR-IOV BARs (`CONFIG_PCI_IOV`).
@@ -104,11 +102,13 @@ extension PCIDevice {
     }
 
     /// `numa_node_store`: anything kstrtoint refuses (overflow included) is
-    /// EINVAL, then only -1 or an online node (this host has node 0).
+    /// EINVAL, then only -1 or an online node.
     private func storeNumaNode(_ input: StoreInput) throws(Errno) {
         guard let node = try? KernelParsing.signedInteger(input.cString) else { throw .invalidArgument }
-        guard node == -1 || node == 0 else { throw .invalidArgument }
-        try locked { _ in numaNode = Int(node) }
+        try locked { host throws(Errno) in
+            guard node == -1 || (node >= 0 && Int(node) < host.system.topology.nodeCount) else { throw .invalidArgument }
+            numaNode = Int(node)
+        }
     }
 
     private func enableText() throws(Errno) -> String {

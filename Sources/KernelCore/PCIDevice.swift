@@ -40,7 +40,8 @@ public final class PCIDevice: @unchecked Sendable {
         self.physicalFunction = physicalFunction
         self.isVirtualFunction = physicalFunction != nil
         self.enableCount = spec.kernelDriver == nil ? 0 : 1
-        self.numaNode = spec.numaNode
+        // `pci_device_add`: the node of the bus's host bridge (its ACPI _PXM).
+        self.numaNode = host.system.topology.node(ofBus: spec.address.bus) ?? -1
         self.config = ConfigSpace(spec: spec, extended: true)
         self.sriov = spec.sriov.map { SRIOVState(capability: $0) }
         let reference = WeakReference<PCIDevice>()

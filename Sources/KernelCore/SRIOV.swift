@@ -83,7 +83,7 @@ extension Host {
             for address in addresses.compactMap({ $0 }) {
                 let spec = DeviceSpec(address: address, identity: identity,
                                       kernelDriver: state.autoprobe ? capability.vfDriver : nil,
-                                      numaNode: pf.spec.numaNode, bars: Array(pf.spec.bars.prefix(1)))
+                                      bars: Array(pf.spec.bars.prefix(1)))
                 let vf = addDevice(spec, driver: pf.driver, physicalFunction: pf)
                 pf.sriov?.virtualFunctions.append(vf)
             }

@@ -17,7 +17,7 @@ struct ScenarioBuilder {
         for hostPlan in plan.hosts {
             let single = plan.hosts.count == 1
             let host = Host(name: hostPlan.name, root: single ? root : root.sysfsRoot(hostPlan.name),
-                            cpuCount: hostPlan.cpus, log: single ? log : prefixedLog(hostPlan.name))
+                            topology: hostPlan.topology, log: single ? log : prefixedLog(hostPlan.name))
             try populate(host, from: hostPlan)
             hosts.append(host)
         }

@@ -54,7 +54,7 @@ struct ScenarioParser {
                 }
                 firstLineOfName[name] = template.nameLine
                 plan.hosts.append(HostPlan(name: name, line: template.nameLine, flavours: template.flavours,
-                                           cpus: template.cpus, devices: template.devices, faults: template.faults))
+                                           topology: template.topology, devices: template.devices, faults: template.faults))
             }
         }
         return plan
@@ -69,7 +69,7 @@ struct ScenarioParser {
         var count: Int { names.count }
         var countLine: Int
         var flavours: Set<InterfaceFlavour>
-        var cpus: Int
+        var topology: CPUTopology
         var devices: [DevicePlan]
         var deviceCount: Int
         var mdevCount: Int
@@ -77,7 +77,7 @@ struct ScenarioParser {
     }
 
     private func hostTemplate(_ node: YAMLNode) throws(ScenarioError) -> HostTemplate {
-        let fields = try reader.fields(node, of: "a host", allowed: ["name", "count", "flavours", "cpus", "devices", "faults"])
+        let fields = try reader.fields(node, of: "a host", allowed: ["name", "count", "flavours", "cpus", "topology", "devices", "faults"])
         guard let nameNode = fields["name"] else { throw reader.error(node, "a host needs a `name`") }
         let name = try reader.text(nameNode, what: "`name`")
         var count = 1
@@ -98,9 +98,17 @@ struct ScenarioParser {
                 flavours.insert(flavour)
             }
         }
-        var cpus = 8
-        if let cpusNode = fields["cpus"] {
-            cpus = try reader.integer(cpusNode, what: "`cpus`", in: 1...ScenarioLimits.cpus)
+        var topology = CPUTopology.twoSocketServer
+        switch (fields["cpus"], fields["topology"]) {
+        case (let cpusNode?, nil):
+            topology = .singleNode(cpus: try reader.integer(cpusNode, what: "`cpus`", in: 1...ScenarioLimits.cpus))
+        case (nil, let topologyNode?):
+            topology = try self.topology(topologyNode)
+        case (_?, _?):
+            throw reader.error(line: fields.line(of: "topology"),
+                               "give either `cpus` (one node of that many CPUs) or `topology`, not both")
+        case (nil, nil):
+            break
         }
 
         var devices: [DevicePlan] = []
@@ -131,9 +139,39 @@ struct ScenarioParser {
             }
         }
         return HostTemplate(names: names, nameLine: fields.line(of: "name"), countLine: fields.line(of: "count"),
-                            flavours: flavours, cpus: cpus, devices: devices,
+                            flavours: flavours, topology: topology, devices: devices,
                             deviceCount: deviceCount, mdevCount: mdevCount,
                             faults: try fields["faults"].map { node throws(ScenarioError) in try faults(node) } ?? [])
+    }
+
+    /// `topology:` sockets, cores and threads, nodes and their memory; what is left out is the two-socket default's.
+    private func topology(_ node: YAMLNode) throws(ScenarioError) -> CPUTopology {
+        let fields = try reader.fields(node, of: "`topology`", allowed: [
+            "sockets", "cores_per_socket", "threads_per_core", "nodes_per_socket", "memory_mib_per_node",
+        ])
+        let base = CPUTopology.twoSocketServer
+        func value(_ key: String, _ fallback: Int, in range: ClosedRange<Int>) throws(ScenarioError) -> Int {
+            guard let valueNode = fields[key] else { return fallback }
+            return try reader.integer(valueNode, what: "`\(key)`", in: range)
+        }
+        let topology = CPUTopology(
+            sockets: try value("sockets", base.sockets, in: 1...ScenarioLimits.nodes),
+            coresPerSocket: try value("cores_per_socket", base.coresPerSocket, in: 1...ScenarioLimits.cpus),
+            threadsPerCore: try value("threads_per_core", base.threadsPerCore, in: 1...8),
+            nodesPerSocket: try value("nodes_per_socket", base.nodesPerSocket, in: 1...ScenarioLimits.nodes),
+            memoryMiBPerNode: try value("memory_mib_per_node", base.memoryMiBPerNode,
+                                        in: 1...ScenarioLimits.memoryMiBPerNode))
+        guard topology.cpuCount <= ScenarioLimits.cpus else {
+            throw reader.error(node, "\(topology.cpuCount) CPUs in all: at most \(ScenarioLimits.cpus)")
+        }
+        guard topology.nodeCount <= ScenarioLimits.nodes else {
+            throw reader.error(node, "\(topology.nodeCount) NUMA nodes in all: at most \(ScenarioLimits.nodes)")
+        }
+        guard topology.coresPerSocket % topology.nodesPerSocket == 0 else {
+            throw reader.error(line: fields.line(of: "nodes_per_socket"), "`nodes_per_socket` (\(topology.nodesPerSocket)) "
+                               + "must divide `cores_per_socket` (\(topology.coresPerSocket))")
+        }
+        return topology
     }
 
     /// `faults:` entries: mappings of text values (a list, as for `op`, joined with commas).

@@ -13,7 +13,7 @@ struct HostPlan {
     let name: String
     let line: Int
     let flavours: Set<InterfaceFlavour>
-    let cpus: Int
+    let topology: CPUTopology
     let devices: [DevicePlan]
     let faults: [FaultEntry]
 }
@@ -53,6 +53,8 @@ public enum ScenarioLimits {
     public static let devices = 1_000_000
     public static let mdevs = 1_000_000
     public static let cpus = 4096
+    public static let nodes = 64
+    public static let memoryMiBPerNode = 1 << 24
     public static let fileBytes = 16 << 20
     public static let hostNameBytes = 64
 }

@@ -86,8 +86,8 @@ import Glibc
         defer { tree.unmount() }
         let numaNode = tree.path(DefaultTree.gpu + "/numa_node")
         let before = try POSIX.stat(numaNode).get()
-        #expect(POSIX.readFile(numaNode) == .success("-1\n"))
-        #expect(POSIX.writeFile(numaNode, "0") == .success(1))
+        #expect(POSIX.readFile(numaNode) == .success("0\n"))
+        #expect(POSIX.writeFile(numaNode, "1") == .success(1))
         usleep(1_200_000)  // past the 1 s attribute cache, so the next stat asks the server
         let after = try POSIX.stat(numaNode).get()
         #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)

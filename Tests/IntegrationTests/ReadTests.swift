@@ -10,10 +10,10 @@ import Glibc
         defer { tree.unmount() }
         let fd = try POSIX.open(tree.path(DefaultTree.gpu + "/numa_node"), O_RDWR).get()
         defer { _ = POSIX.close(fd) }
-        #expect(POSIX.pread(fd, at: 0) == .success("-1\n"))
-        #expect(POSIX.write(fd, "0") == .success(1))
         #expect(POSIX.pread(fd, at: 0) == .success("0\n"))
-        #expect(POSIX.pread(fd, at: 0) == .success("0\n"))
+        #expect(POSIX.write(fd, "1") == .success(1))
+        #expect(POSIX.pread(fd, at: 0) == .success("1\n"))
+        #expect(POSIX.pread(fd, at: 0) == .success("1\n"))
 
         #expect(POSIX.writeFile(tree.path(DefaultTree.gpu + "/numa_node"), "-1") == .success(2))
         #expect(POSIX.pread(fd, at: 0) == .success("-1\n"))

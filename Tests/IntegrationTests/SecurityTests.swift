@@ -32,18 +32,18 @@ struct SecurityTests {
         defer { tree.unmount() }
         openWorkspace(tree)
         #expect(try UnprivilegedUser.attempt(.read, tree.path(Self.gpu + "/vendor")) == "ok:0x8086\n")
-        #expect(try UnprivilegedUser.attempt(.read, tree.path(Self.gpu + "/numa_node")) == "ok:-1\n")
+        #expect(try UnprivilegedUser.attempt(.read, tree.path(Self.gpu + "/numa_node")) == "ok:0\n")
         #expect(try UnprivilegedUser.attempt(.list, tree.path("/bus/mdev/devices")) == "ok:")
         #expect(try UnprivilegedUser.attempt(.read, tree.path(Self.gpu + "/reset")) == "EACCES")
         for (path, data) in [(Self.create, MdevBadInputTables.uuid), (Self.gpu + "/reset", "1"),
-                             (Self.gpu + "/numa_node", "0"), (Self.gpu + "/driver_override", "vfio-pci"),
+                             (Self.gpu + "/numa_node", "1"), (Self.gpu + "/driver_override", "vfio-pci"),
                              (Self.gpu + "/uevent", "change"), ("/bus/pci/devices/0000:3b:00.0/sriov_numvfs", "2"),
                              ("/bus/pci/drivers/i915/unbind", "0000:00:02.0")] {
             #expect(try UnprivilegedUser.attempt(.write, tree.path(path), data: data) == "EACCES", "\(path)")
         }
         #expect(POSIX.names(tree.path("/bus/mdev/devices")) == .success([]))
         #expect(POSIX.readFile(tree.path("/bus/pci/devices/0000:3b:00.0/sriov_numvfs")) == .success("0\n"))
-        #expect(POSIX.readFile(tree.path(Self.gpu + "/numa_node")) == .success("-1\n"))
+        #expect(POSIX.readFile(tree.path(Self.gpu + "/numa_node")) == .success("0\n"))
         #expect(POSIX.readlink(tree.path(Self.gpu + "/driver")) == .success("../../../bus/pci/drivers/i915"))
         #expect(POSIX.writeFile(tree.path(Self.create), MdevBadInputTables.uuid) == .success(36), "root still can")
     }

@@ -69,11 +69,11 @@ enum PCIBadInputTables {
             .refused([0xff], .invalidArgument), .refused("maybe", .invalidArgument),
         ])
 
-    /// `numa_node_store`: kstrtoint (any error EINVAL), then -1 or an online node (node 0 here).
+    /// `numa_node_store`: kstrtoint (any error EINVAL), then -1 or an online node (nodes 0 and 1 here).
     static let numaNode = BadInputTable(
         attribute: "numa_node", path: gpu + "/numa_node",
         probes: [.content(gpu + "/numa_node")],
-        restore: [(gpu + "/numa_node", "-1")],
+        restore: [(gpu + "/numa_node", "0")],
         rows: [
             BadInputRow("", .success(0)),
             .accepted("0", shows: "0\n"), .accepted("-1", shows: "-1\n"), .accepted("0\n", shows: "0\n"),
@@ -81,7 +81,8 @@ enum PCIBadInputTables {
             .accepted("-0x1", shows: "-1\n"), .accepted("00", shows: "0\n"), .accepted("-01", shows: "-1\n"),
             .accepted("0\u{0}junk", shows: "0\n"),
             .repeated("0", 4096, .success(4096), shows: "0\n"), .repeated("0", 8192, .success(4096), shows: "0\n"),
-            .refused("1", .invalidArgument), .refused("-2", .invalidArgument), .refused("1024", .invalidArgument),
+            .accepted("1", shows: "1\n"), .accepted("0x1\n", shows: "1\n"),
+            .refused("2", .invalidArgument), .refused("-2", .invalidArgument), .refused("1024", .invalidArgument),
             .refused("2147483647", .invalidArgument), .refused("2147483648", .invalidArgument),
             .refused("-2147483649", .invalidArgument), .refused("-+1", .invalidArgument),
             .refused("+-1", .invalidArgument), .refused("--1", .invalidArgument), .refused("-", .invalidArgument),

@@ -26,7 +26,7 @@ import Testing
         #expect(refusal("hosts:\n  - name: h\nhost: 1")
                 == "s.yaml:3: unknown key 'host' in the scenario (known: hosts)")
         #expect(refusal("hosts:\n  - name: h\n    cpu: 4")
-                == "s.yaml:3: unknown key 'cpu' in a host (known: name, count, flavours, cpus, devices, faults)")
+                == "s.yaml:3: unknown key 'cpu' in a host (known: name, count, flavours, cpus, topology, devices, faults)")
         #expect(refusal("hosts:\n  - name: h\n    name: g")
                 == "s.yaml:3: 'name' is given twice in a host (first at line 2)")
         #expect(refusal("hosts:\n  - cpus: 2") == "s.yaml:2: a host needs a `name`")
