@@ -6,9 +6,14 @@ import SysfsTree
 /// result, which reads past offset 0 are served from, as sysfs's seq_file does.
 final class OpenAttribute: Sendable {
     let node: Node
+    /// Whether the opener had CAP_SYS_ADMIN, which the kernel checks at open (`file_ns_capable`).
+    let privileged: Bool
     private let buffer = Locked<[UInt8]?>(nil)
 
-    init(node: Node) { self.node = node }
+    init(node: Node, privileged: Bool = true) {
+        self.node = node
+        self.privileged = privileged
+    }
 
     /// Serves `count` bytes at `offset`; `show` runs again for a read at offset 0.
     func read(offset: Int, count: Int, show: () throws(Errno) -> [UInt8]) throws(Errno) -> ArraySlice<UInt8> {

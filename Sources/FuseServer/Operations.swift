@@ -194,7 +194,8 @@ extension FuseServer {
         }
         cfuse_set_open_flags(info, 1, 1)
         // Only a reader needs a show buffer; a write-only open hands the node itself over.
-        replyOpen(request, info: info, handle: wantsRead ? OpenAttribute(node: node) : node)
+        let privileged = (node as? BinaryAttribute)?.unprivilegedSize == nil || callerHasSysAdmin(request)
+        replyOpen(request, info: info, handle: wantsRead ? OpenAttribute(node: node, privileged: privileged) : node)
     }
 
     func read(_ request: fuse_req_t?, size: Int, offset: Int, info: UnsafeMutablePointer<fuse_file_info>?) {
@@ -215,7 +216,9 @@ extension FuseServer {
                 try handle.read(offset: offset, count: size) { () throws(Errno) in try attribute.read() }
             }
         case let binary as BinaryAttribute:
-            result = Result { () throws(Errno) in try binary.read(offset: offset, count: size)[...] }
+            result = Result { () throws(Errno) in
+                try binary.read(offset: offset, count: size, privileged: handle.privileged)[...]
+            }
         default:
             result = .failure(.isDirectory)
         }

@@ -97,6 +97,12 @@ extension FuseServer {
         traceRecord(request, operation, path: node.path, host: node.hostName)
     }
 
+    /// Whether the process behind `request` holds CAP_SYS_ADMIN; by its uid when its status cannot be read.
+    func callerHasSysAdmin(_ request: fuse_req_t?) -> Bool {
+        guard let context = fuse_req_ctx(request) else { return false }
+        return RequestCaller.hasSysAdmin(thread: context.pointee.pid) ?? (context.pointee.uid == 0)
+    }
+
     func traceRecord(_ request: fuse_req_t?, _ operation: String, path: String, host: String?) -> TraceRecord {
         var record = TraceRecord(operation: operation, path: path, host: host)
         if let context = fuse_req_ctx(request) {

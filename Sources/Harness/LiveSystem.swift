@@ -37,6 +37,8 @@ public final class LiveSystem: @unchecked Sendable {
     let drivers: DriverLookup
     let driverNames: [String]
     let readScenario: ScenarioReader?
+    /// Each host's uevents, by host name.
+    public let uevents: [String: UEventFanout]
     private let flush: @Sendable () -> Void
     private let serial = KernelLock()
 
@@ -54,9 +56,13 @@ public final class LiveSystem: @unchecked Sendable {
         self.readScenario = readScenario
         self.flush = flush
         let multiHost = hosts.count > 1
+        var uevents: [String: UEventFanout] = [:]
         for host in hosts {
-            host.setUEventSink(UEventRecorder(hostName: multiHost ? host.name : nil, trace: trace))
+            let fanout = UEventFanout(recorder: UEventRecorder(hostName: multiHost ? host.name : nil, trace: trace))
+            host.setUEventSink(fanout)
+            uevents[host.name] = fanout
         }
+        self.uevents = uevents
         faults.replaceScenarioRules(declarations.flatMap { declaration in
             declaration.faults.map { rule in scoped(rule, to: declaration.name) }
         })

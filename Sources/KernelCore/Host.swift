@@ -237,6 +237,12 @@ public final class Host: @unchecked Sendable {
         pci.attribute("uevent", mode: 0o200)
         root.directory("devices")
         root.directory("class")
+        // What the simulation leaves to the kernel it runs on: empty here, the
+        // host's own under `fakesysfs run`.
+        for path in ["block", "dev", "firmware", "fs", "hypervisor", "power", "kernel/mm", "kernel/security",
+                     "kernel/cgroup", "class/net", "devices/virtual/net"] {
+            _ = root.directory(path.components)
+        }
         return (devices, drivers, root.directory("kernel").directory("iommu_groups"))
     }
 }

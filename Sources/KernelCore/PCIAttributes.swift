@@ -49,7 +49,7 @@ extension PCIDevice {
             directory.makeAttribute("uevent", mode: 0o644,
                                     show: { [weak self] () throws(Errno) in try self?.ueventText() ?? "" },
                                     store: { [weak self] input throws(Errno) in try self?.storeUEvent(input) }),
-            directory.makeBinaryAttribute("config", mode: 0o644, size: config.size,
+            directory.makeBinaryAttribute("config", mode: 0o644, size: config.size, unprivilegedSize: 64,
                                           read: { [config] offset, count throws(Errno) in config.read(offset: offset, count: count) },
                                           write: { [config] offset, bytes throws(Errno) in config.write(offset: offset, bytes: bytes) }),
             directory.makeSymlink("subsystem", to: "/bus/pci"),

@@ -121,10 +121,11 @@ public final class Directory: Node, @unchecked Sendable {
         Attribute(name: name, parent: self, events: events, mode: mode, showBytes: showBytes, store: store)
     }
 
-    public func makeBinaryAttribute(_ name: String, mode: UInt16, size: Int,
+    public func makeBinaryAttribute(_ name: String, mode: UInt16, size: Int, unprivilegedSize: Int? = nil,
                                     read: BinaryAttribute.Read? = nil,
                                     write: BinaryAttribute.Write? = nil) -> BinaryAttribute {
-        BinaryAttribute(name: name, parent: self, events: events, mode: mode, size: size, read: read, write: write)
+        BinaryAttribute(name: name, parent: self, events: events, mode: mode, size: size,
+                        unprivilegedSize: unprivilegedSize, read: read, write: write)
     }
 
     /// A symlink to `target`, an absolute path below the root; readlink gives it relative.

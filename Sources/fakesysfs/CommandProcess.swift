@@ -38,8 +38,10 @@ enum CommandProcess {
         }
     }
 
-    /// Spawns `arguments` (searched in PATH) with `environment`; the errno if it cannot be executed.
-    static func spawn(_ arguments: [String], environment: [String]) -> Result<pid_t, Errno> {
+    /// Spawns `arguments` (the program searched in PATH, or `path`) with
+    /// `environment` and the file `actions`; the errno if it cannot be executed.
+    static func spawn(_ arguments: [String], path: String? = nil, environment: [String],
+                      actions: UnsafeMutablePointer<posix_spawn_file_actions_t>? = nil) -> Result<pid_t, Errno> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -57,8 +59,20 @@ enum CommandProcess {
         let envp = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid = pid_t()
-        let status = posix_spawnp(&pid, arguments[0], nil, &attributes, argv, envp)
+        let status = path.map { posix_spawn(&pid, $0, actions, &attributes, argv, envp) }
+            ?? posix_spawnp(&pid, arguments[0], actions, &attributes, argv, envp)
         return status == 0 ? .success(pid) : .failure(Errno(rawValue: status))
+    }
+
+    /// This process's environment, as `KEY=value` strings.
+    static func currentEnvironment() -> [String] {
+        var variables: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            variables.append(String(cString: pointer))
+            entry += 1
+        }
+        return variables
     }
 
     /// Waits for `pid` and returns its exit status, or 128 + the signal that killed it.

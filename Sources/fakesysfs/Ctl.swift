@@ -22,28 +22,41 @@ struct Ctl: ParsableCommand {
               reload                                   apply the scenario file's changes
               mark TEXT                                put a marker into the trace
             Add --host NAME with several hosts. `fakesysfs ctl MOUNTPOINT help COMMAND` \
-            explains one command.
+            explains one command. With --socket PATH there is no MOUNTPOINT: inside \
+            `fakesysfs run`, `fakesysfs ctl --socket "$FAKESYSFS_CONTROL" status`.
 
             Example:
               fakesysfs ctl /tmp/sys create-mdev 0000:00:02.0 i915-GVTg_V5_4
               fakesysfs ctl /tmp/sys fault add path='*/available_instances' op=read errno=EAGAIN once=true
             """)
 
-    @Option(help: "The control socket, when it cannot be found from MOUNTPOINT.")
+    @Option(help: ArgumentHelp("The control socket to talk to, instead of MOUNTPOINT's (a run's is in FAKESYSFS_CONTROL).", valueName: "PATH"))
     var socket: String?
 
-    @Argument(help: "Where fakesysfs is mounted.")
-    var mountpoint: String
+    @Argument(help: "Where fakesysfs is mounted (not with --socket).")
+    var mountpoint: String?
 
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.")
     var command: [String] = []
 
+    func validate() throws {
+        if socket == nil && mountpoint == nil { throw ValidationError("give the mount point, or the control socket with --socket") }
+    }
+
     func run() throws {
-        let target = Ctl.absolute(mountpoint)
-        guard let path = socket ?? ControlSocketPath.forClient(mountpoint: target) else {
-            throw CommandFailure("no control socket for \(target): is fakesysfs serving it, mounted by this user?")
+        let path: String
+        var arguments = command
+        if let socket {
+            path = socket
+            arguments = (mountpoint.map { [$0] } ?? []) + command
+        } else {
+            let target = Ctl.absolute(mountpoint ?? "")
+            guard let found = ControlSocketPath.forClient(mountpoint: target) else {
+                throw CommandFailure("no control socket for \(target): is fakesysfs serving it, mounted by this user?")
+            }
+            path = found
         }
-        let reply = ControlClient.send(ControlRequest(arguments: command), to: path)
+        let reply = ControlClient.send(ControlRequest(arguments: arguments), to: path)
         print(reply.output, terminator: "")
         if reply.status != 0 {
             let message = "fakesysfs ctl: " + reply.error + (reply.error.hasSuffix("\n") ? "" : "\n")

@@ -14,7 +14,7 @@ struct FakeSysfs: ParsableCommand {
               fakesysfs mount /tmp/sys && ls /tmp/sys/bus/pci/devices
               fakesysfs check /tmp/sys/bus/pci/devices/0000:3b:00.1 /tmp/sys/bus/pci/devices/0000:3b:00.2
             """,
-        subcommands: [Mount.self, Unmount.self, Run.self, Check.self, Matrix.self, ScenarioCommand.self, Ctl.self,
+        subcommands: [Mount.self, Unmount.self, Run.self, RunInit.self, Check.self, Matrix.self, ScenarioCommand.self, Ctl.self,
                       TraceCommand.self])
 }
 

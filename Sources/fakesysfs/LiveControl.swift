@@ -20,20 +20,20 @@ final class LiveControl: Sendable {
         self.socket = socket
     }
 
-    /// Starts the control socket for `mountpoint` over a loaded scenario; `hangup` is pointed at its reload.
+    /// Starts the control socket at `socketPath` over a loaded scenario; `hangup` is pointed at its reload.
     static func start(_ loaded: (scenario: Scenario, hosts: [DeclaredHost]), scenarioFile: String?, server: FuseServer,
-                      trace: AccessTrace?, mountpoint: String, hangup: HangupTarget) throws -> LiveControl {
+                      trace: AccessTrace?, socketPath path: String, hangup: HangupTarget,
+                      log: @escaping @Sendable (String) -> Void = { Log.write($0) }) throws -> LiveControl {
         let declarations = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
         let system = LiveSystem(hosts: loaded.scenario.hosts, declarations: declarations, faults: server.faults,
                                 trace: trace, drivers: { DriverCatalog.factory(named: $0) },
                                 driverNames: DriverCatalog.names,
                                 readScenario: scenarioFile.map { reader(for: absolute($0)) },
                                 flush: { server.flushControlChanges() })
-        let path = try ControlSocketPath.forServer(mountpoint: mountpoint)
-        let socket = try ControlServer(path: path, log: { Log.write($0) }) { request in
+        let socket = try ControlServer(path: path, log: log) { request in
             system.execute(request.arguments)
         }
-        Log.write("control socket \(path)")
+        log("control socket \(path)")
         hangup.point(at: system)
         return LiveControl(system: system, socket: socket)
     }

@@ -95,7 +95,8 @@ struct Mount: ParsableCommand {
                 Log.write(message)
             }
             let control = try LiveControl.start(loaded, scenarioFile: scenario, server: server, trace: options.trace,
-                                                mountpoint: target, hangup: hangup)
+                                                socketPath: try ControlSocketPath.forServer(mountpoint: target),
+                                                hangup: hangup)
             defer { control.stop() }
             // The hosts own the devices whose directories the tree shows: keep them while serving.
             try withExtendedLifetime(loaded) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriverCatalog
 import FuseServer
+import Harness
 import HostOS
 import KernelCore
 import Scenario
@@ -13,8 +14,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run COMMAND with the simulated tree as its /sys, in private namespaces.",
         discussion: """
-            Serves the simulated tree and runs COMMAND in a private mount and network \
-            namespace where the tree is bound over /sys, empty scratch directories are \
+            Serves the simulated tree and runs COMMAND in private mount, network and PID \
+            namespaces where the tree is bound over /sys, empty scratch directories are \
             bound over /etc/mdevctl.d (with scripts.d/callouts and scripts.d/notifiers) \
             and over /usr/lib/mdevctl/scripts.d where those exist, and device changes \
             (mdev create and remove, sriov_numvfs, bind, unbind) are broadcast as udev \
@@ -22,17 +23,27 @@ struct Run: ParsableCommand {
             hard-code /sys (mdevctl, libvirtd, lspci, udevadm) work against it. \
             Nothing reaches the host: not the mounts, not the uevents, not a write to its /sys.
 
-            COMMAND gets SYSTEMD_DEVICE_VERIFY_SYSFS=0 in its environment unless the \
-            variable is already set: libudev (systemd 252 in Debian 12) otherwise ignores every \
-            device whose /sys is not the kernel's sysfs. Processes COMMAND leaves \
-            running in the namespace are stopped (SIGTERM, then SIGKILL) when it exits. \
-            Needs root.
+            What the simulation does not own (block, dev, firmware, fs with the cgroups, \
+            power, kernel/mm) is the real host's, read-only; class/net shows the private \
+            network namespace, whose lo is up. Users other than root get in with the \
+            kernel's permission model: attributes are world-readable, writes need the \
+            file's mode, and config reads stop at 64 bytes without CAP_SYS_ADMIN.
+
+            COMMAND is the first process of its PID namespace's child (the namespace's \
+            own /proc is mounted): when it exits, what it left running is stopped \
+            (SIGTERM, then SIGKILL), and if `run` itself is killed, even with SIGKILL, \
+            the whole namespace dies with it. No file is left on the host.
+
+            With --scenario, the hosts are the scenario's; with several, --host names \
+            the one whose tree becomes /sys (the others are served too, for ctl). \
+            COMMAND finds the control socket in FAKESYSFS_CONTROL \
+            (`fakesysfs ctl --socket "$FAKESYSFS_CONTROL" status`), and gets \
+            SYSTEMD_DEVICE_VERIFY_SYSFS=0 unless the variable is already set: libudev \
+            (systemd 252 in Debian 12) otherwise ignores every device whose /sys is not \
+            the kernel's sysfs. Needs root.
 
             Exit status: COMMAND's, or 128 + the signal that killed it; 127 if COMMAND \
             cannot be executed; 125 if fakesysfs itself fails.
-
-            With --scenario, the hosts are the scenario's; with several, --host names \
-            the one whose tree becomes /sys (the others are served too, for ctl).
 
             Examples:
               fakesysfs run -- mdevctl types
@@ -46,7 +57,19 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("With a scenario of several hosts, the one whose tree becomes /sys.", valueName: "NAME"))
     var host: String?
 
-    @Flag(help: "Let users other than root in (with the kernel checking modes), for a COMMAND that drops privileges.")
+    @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next run or mount with the same FILE.", valueName: "FILE"))
+    var state: String?
+
+    @Option(name: .customLong("trace"), help: ArgumentHelp("Write an access trace to FILE (see `fakesysfs trace`).", valueName: "FILE"))
+    var traceFile: String?
+
+    @Flag(help: "With --trace, also record lookups, getattr and opens for reading.")
+    var traceLookups = false
+
+    @Option(help: ArgumentHelp("Where to make the control socket; without it, run-PID-….sock in the private runtime directory (as for mount).", valueName: "PATH"))
+    var control: String?
+
+    @Flag(help: .hidden)
     var allowOther = false
 
     @Option(help: "Where the server writes its log (refused writes, uevents it could not send); standard error without it.")
@@ -82,53 +105,66 @@ struct Run: ParsableCommand {
             throw RunFailure("\(error)")
         }
         let host = try RunHost.choose(host, among: loaded.scenario.hosts)
+        // The tree's attributes reach the hosts and their devices weakly: keep them until the end.
+        defer { withExtendedLifetime(loaded) {} }
+        do throws(StateFile.Failure) {
+            if let state { try StateFile.attach(path: state, to: loaded.scenario.hosts) }
+        } catch {
+            throw RunFailure(error.description)
+        }
+        let trace: AccessTrace?
+        let socketPath: String
+        do {
+            trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
+            socketPath = try control ?? ControlSocketPath.forServer(mountpoint: "run-\(getpid())")
+        } catch {
+            throw RunFailure("\(error)")
+        }
+
         CommandProcess.blockSignals()
         let sandbox = try Sandbox.enter()
-        defer {
-            sandbox.remove()
-            CommandProcess.reapAllChildren(withinSeconds: 2)
-        }
+        defer { sandbox.remove() }
         do {
             _ = try MountPoint.validate(sandbox.mountpoint)
         } catch {
             throw RunFailure("\(error)")
         }
-
         let sink: NetlinkUEventSink
         do {
             sink = try NetlinkUEventSink(outsideOf: sandbox.origin, log: serverLog)
         } catch {
             throw RunFailure("\(error)")
         }
-        host.setUEventSink(sink)
-        // The tree's attributes reach the hosts and their devices weakly: keep them until the end.
-        defer { withExtendedLifetime(loaded) {} }
+        try Loopback.bringUp()
 
         var options = FuseServer.Options()
-        options.allowOther = allowOther
+        // The mount exists only in the private namespace: every user in it gets in, as in /sys.
+        options.allowOther = true
         options.autoUnmount = false
+        options.trace = trace
         let server = FuseServer(root: loaded.scenario.root, options: options, log: serverLog)
         let thread = try ServerThread.start(server, at: sandbox.mountpoint)
         var served = stat()
         stat(sandbox.mountpoint, &served)
         var mounts = [sandbox.mountpointHandle]
         defer { thread.stop(unmounting: mounts) { sandbox.abortConnection(device: served.st_dev) } }
-        let subtree = loaded.scenario.hosts.count > 1 ? host.name : nil
-        mounts = try sandbox.bindOverHost(tree: subtree) + mounts
+        let live: LiveControl
+        do {
+            live = try LiveControl.start(loaded, scenarioFile: scenario, server: server, trace: trace,
+                                         socketPath: socketPath, hangup: HangupTarget(), log: serverLog)
+        } catch {
+            throw RunFailure("\(error)")
+        }
+        defer { live.stop() }
+        _ = live.system.uevents[host.name]?.add(sink)
+
+        let tree = sandbox.mountpoint + (loaded.scenario.hosts.count > 1 ? "/" + host.name : "")
+        mounts = try sandbox.bindOverHost(tree: tree, log: serverLog) + mounts
 
         if let signal = CommandProcess.pendingTermination() { return 128 + signal }
-        let namespace = try currentNamespace()
-        let before = Leftovers.members(of: namespace)
-        let status: Int32
-        switch CommandProcess.spawn(command, environment: environment()) {
-        case .success(let pid):
-            status = CommandProcess.wait(for: pid)
-        case .failure(let error):
-            printError("cannot execute \(command[0]): \(error)")
-            status = 127
-        }
-        Leftovers.stop(in: namespace, before: before)
-        return status
+        let (pid, liveness) = try NamespaceInit.spawn(command, environment: environment(controlSocket: socketPath))
+        defer { close(liveness) }
+        return CommandProcess.wait(for: pid)
     }
 
     private func openLog() throws(RunFailure) -> Int32 {
@@ -143,23 +179,12 @@ struct Run: ParsableCommand {
         _ = "Error: \(message)\n".withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 
-    private func currentNamespace() throws(RunFailure) -> NetworkNamespace {
-        switch NetworkNamespace.ofCurrentThread() {
-        case .success(let namespace): return namespace
-        case .failure(let error): throw RunFailure("cannot identify the private network namespace: \(error)")
-        }
-    }
-
-    private func environment() -> [String] {
-        var variables: [String] = []
-        var entry = environ
-        while let pointer = entry.pointee {
-            variables.append(String(cString: pointer))
-            entry += 1
-        }
+    private func environment(controlSocket: String) -> [String] {
+        var variables = CommandProcess.currentEnvironment().filter { !$0.hasPrefix("FAKESYSFS_CONTROL=") }
         if !variables.contains(where: { $0.hasPrefix("SYSTEMD_DEVICE_VERIFY_SYSFS=") }) {
             variables.append("SYSTEMD_DEVICE_VERIFY_SYSFS=0")
         }
+        variables.append("FAKESYSFS_CONTROL=" + controlSocket)
         return variables
     }
 }

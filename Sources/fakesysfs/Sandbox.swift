@@ -5,33 +5,36 @@ import KernelCore
 import Glibc
 #endif
 
-/// The private mount and network namespace `fakesysfs run` lives in, and the
-/// scratch tree inside it: the mount point of the server and the empty mdevctl
-/// configuration directories bound over the host's.
+/// The private mount and network namespace `fakesysfs run` serves from, and
+/// the scratch tree inside it.
 ///
-/// The whole process enters the namespaces, so the FUSE mount, the binds and
-/// the uevent socket exist only there and vanish with the last process in
-/// them. The host sees one empty directory in /tmp while it runs.
+/// The scratch tree is a tmpfs mounted over /sys in the private namespace
+/// (the served tree then goes over it), so nothing is ever created on the
+/// host: when the process ends, however it ends, its namespace and every
+/// mount in it go with it. The host's own sysfs stays reachable through a
+/// handle opened before the scratch covered it, for the directories the
+/// simulation leaves to the host (`Passthrough`).
 ///
-/// The command may mount over /tmp (or anything else), so the scratch tree is
-/// taken down through handles opened while it was in plain view.
+/// The command may rearrange the mounts it sees, so the scratch tree is
+/// reached through handles opened while it was in plain view.
 struct Sandbox {
     /// The network namespace the process was in before it unshared.
     let origin: NetworkNamespace
-    /// The host directory the scratch tmpfs is mounted on.
-    let scratch: String
-    private let scratchName: String
-    /// `/tmp`, opened before anything was mounted over it.
-    private let temporaryHandle: Int32
+    /// The host's sysfs, as it was before anything covered it.
+    let hostSysfs: Int32
     /// The root of the scratch tmpfs.
     private let scratchHandle: Int32
 
-    /// Where the server mounts the tree.
-    var mountpoint: String { scratch + "/sys" }
-    /// The same mount point, however the command has rearranged the mounts since.
-    var mountpointHandle: String { handlePath("sys") }
-    private var mdevctlConfig: String { scratch + "/etc-mdevctl.d" }
-    private var mdevctlScripts: String { scratch + "/usr-lib-mdevctl-scripts.d" }
+    /// Where the server mounts the tree, while the scratch is in view.
+    let mountpoint = "/sys/tree"
+    /// The same mount point, however the mounts have been rearranged since.
+    var mountpointHandle: String { handlePath("tree") }
+    /// A sysfs mounted inside the private network namespace: its `class/net` shows that namespace's interfaces.
+    var namespaceSysfs: String { handlePath("netsys") }
+    /// The directory `/dev/vfio` is bound from.
+    var vfioDirectory: String { handlePath("vfio") }
+    private var mdevctlConfig: String { handlePath("etc-mdevctl.d") }
+    private var mdevctlScripts: String { handlePath("usr-lib-mdevctl-scripts.d") }
 
     static func enter() throws(RunFailure) -> Sandbox {
         guard threadCount() == 1 else {
@@ -42,69 +45,54 @@ struct Sandbox {
         case .success(let namespace): origin = namespace
         case .failure(let error): throw RunFailure("cannot identify the network namespace: \(error)")
         }
-        let temporaryHandle = open("/tmp", CLINUX_O_PATH | O_DIRECTORY | O_CLOEXEC)
-        guard temporaryHandle >= 0 else { throw RunFailure("cannot open /tmp", errno) }
-        var template = Array("/tmp/fakesysfs-run.XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else {
-            close(temporaryHandle)
-            throw RunFailure("cannot create a scratch directory in /tmp", errno)
-        }
-        let scratch = String(cString: created)
-        let scratchName = String(scratch.dropFirst("/tmp/".count))
-
-        guard clinux_become_subreaper() == 0 else {
-            let failure = RunFailure("cannot become a subreaper", errno)
-            unlinkat(temporaryHandle, scratchName, AT_REMOVEDIR)
-            close(temporaryHandle)
-            throw failure
-        }
         guard clinux_unshare(Int32(CLONE_NEWNS | CLONE_NEWNET)) == 0 else {
-            let failure = RunFailure("cannot make private mount and network namespaces (needs root)", errno)
-            unlinkat(temporaryHandle, scratchName, AT_REMOVEDIR)
-            close(temporaryHandle)
-            throw failure
+            throw RunFailure("cannot make private mount and network namespaces (needs root)", errno)
         }
         // Nothing mounted from here on may propagate back to the host.
-        var failure: RunFailure?
-        if mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil) != 0 {
-            failure = RunFailure("cannot make the mounts private", errno)
-        } else if mount("fakesysfs-run", scratch, "tmpfs", UInt(MS_NOSUID | MS_NODEV), "mode=0755") != 0 {
-            failure = RunFailure("cannot mount a tmpfs on \(scratch)", errno)
+        guard mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
+            throw RunFailure("cannot make the mounts private", errno)
         }
-        let scratchHandle = failure == nil ? open(scratch, CLINUX_O_PATH | O_DIRECTORY | O_CLOEXEC) : -1
-        if failure == nil && scratchHandle < 0 { failure = RunFailure("cannot open \(scratch)", errno) }
-        let sandbox = Sandbox(origin: origin, scratch: scratch, scratchName: scratchName,
-                              temporaryHandle: temporaryHandle, scratchHandle: scratchHandle)
-        if failure == nil {
-            let directories = [sandbox.mountpoint, sandbox.mdevctlConfig, sandbox.mdevctlConfig + "/scripts.d",
-                               sandbox.mdevctlConfig + "/scripts.d/callouts", sandbox.mdevctlConfig + "/scripts.d/notifiers",
-                               sandbox.mdevctlScripts, sandbox.mdevctlScripts + "/callouts", sandbox.mdevctlScripts + "/notifiers"]
-            if let directory = directories.first(where: { mkdir($0, 0o755) != 0 }) {
-                failure = RunFailure("cannot create \(directory)", errno)
-            }
+        let hostSysfs = open("/sys", CLINUX_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard hostSysfs >= 0 else { throw RunFailure("cannot open /sys", errno) }
+        guard mount("fakesysfs-run", "/sys", "tmpfs", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), "mode=0755") == 0 else {
+            throw RunFailure("cannot mount a scratch tmpfs", errno)
         }
-        if let failure {
-            sandbox.remove()
-            throw failure
+        let scratchHandle = open("/sys", CLINUX_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard scratchHandle >= 0 else { throw RunFailure("cannot open the scratch tmpfs", errno) }
+        let sandbox = Sandbox(origin: origin, hostSysfs: hostSysfs, scratchHandle: scratchHandle)
+        let directories = ["tree", "netsys", "vfio", "etc-mdevctl.d", "etc-mdevctl.d/scripts.d",
+                           "etc-mdevctl.d/scripts.d/callouts", "etc-mdevctl.d/scripts.d/notifiers",
+                           "usr-lib-mdevctl-scripts.d", "usr-lib-mdevctl-scripts.d/callouts",
+                           "usr-lib-mdevctl-scripts.d/notifiers"]
+        if let directory = directories.first(where: { mkdir("/sys/" + $0, 0o755) != 0 }) {
+            throw RunFailure("cannot create \(directory) in the scratch tmpfs", errno)
+        }
+        guard mount("sysfs", "/sys/netsys", "sysfs", UInt(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC), nil) == 0 else {
+            throw RunFailure("cannot mount a sysfs for the private network namespace", errno)
         }
         return sandbox
     }
 
-    /// Binds the served tree (its `tree` subdirectory, for one host of several) over /sys, and the scratch mdevctl directories over
-    /// the host's where those exist. Returns the targets bound, last first.
-    func bindOverHost(tree: String?) throws(RunFailure) -> [String] {
+    /// Binds `tree` (the served tree, or one host's directory of it) over /sys,
+    /// the host's directories the simulation leaves alone over its empty ones,
+    /// and the scratch mdevctl directories over the host's where those exist.
+    /// Returns the targets bound, last first.
+    func bindOverHost(tree: String, log: (String) -> Void) throws(RunFailure) -> [String] {
         var bound: [String] = []
-        let binds = [(tree.map { mountpoint + "/" + $0 } ?? mountpoint, "/sys", true),
+        let binds = [(tree, "/sys", true),
                      (mdevctlConfig, "/etc/mdevctl.d", false),
                      (mdevctlScripts, "/usr/lib/mdevctl/scripts.d", false)]
         for (source, target, required) in binds {
-            guard required || isDirectory(target) else { continue }
+            guard required || Self.isDirectory(target) else { continue }
             guard mount(source, target, nil, UInt(MS_BIND), nil) == 0 else {
                 let error = RunFailure("cannot bind \(source) over \(target)", errno)
                 Self.unmount(bound)
                 throw error
             }
             bound.insert(target, at: 0)
+            if target == "/sys" {
+                Passthrough.bind(from: handlePath(hostSysfs), namespaceSysfs: namespaceSysfs, log: log)
+            }
         }
         return bound
     }
@@ -128,21 +116,21 @@ struct Sandbox {
         return write(fd, "1", 1) == 1
     }
 
-    /// Takes the tmpfs off the scratch directory and deletes the directory.
+    /// Takes the scratch tmpfs down. The namespace would take it with it anyway.
     func remove() {
-        if scratchHandle >= 0 {
-            umount2(handlePath(""), Int32(MNT_DETACH))
-            close(scratchHandle)
-        }
-        unlinkat(temporaryHandle, scratchName, AT_REMOVEDIR)
-        close(temporaryHandle)
+        umount2(namespaceSysfs, Int32(MNT_DETACH))
+        umount2(handlePath(""), Int32(MNT_DETACH))
+        close(scratchHandle)
+        close(hostSysfs)
     }
 
-    private func handlePath(_ relative: String) -> String {
-        "/proc/self/fd/\(scratchHandle)" + (relative.isEmpty ? "" : "/" + relative)
+    func handlePath(_ relative: String) -> String {
+        handlePath(scratchHandle) + (relative.isEmpty ? "" : "/" + relative)
     }
 
-    private func isDirectory(_ path: String) -> Bool {
+    private func handlePath(_ fd: Int32) -> String { "/proc/self/fd/\(fd)" }
+
+    static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }

@@ -7,13 +7,15 @@ import Glibc
 /// nothing of it is left on (or reaches) the host.
 @Suite(.requiresClients()) struct RunCommandTests {
     @Test func commandSeesTheTreeAsSysAndNothingIsLeftBehind() throws {
+        let before = Self.temporaryEntries()
         let outcome = try ClientSession.run(script: StepLog.prelude + """
             step fstype stat -f -c %t /sys
             step devices ls /sys/bus/pci/devices
             step verify sh -c 'echo "$SYSTEMD_DEVICE_VERIFY_SYSFS"'
             step mdevctl-config find /etc/mdevctl.d
             step interfaces sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
-            step scratch sh -c "grep -o ' /tmp/fakesysfs-run[.][^ /]*' /proc/self/mountinfo | sort -u"
+            step loopback cat /sys/class/net/lo/flags
+            step pid sh -c 'echo $PPID'
             exit 7
             """)
         #expect(outcome.status == 7)
@@ -26,11 +28,25 @@ import Glibc
             "/etc/mdevctl.d/scripts.d/callouts", "/etc/mdevctl.d/scripts.d/notifiers",
         ])
         #expect(log["interfaces"]?.output == "lo\n")
+        // IFF_UP | IFF_LOOPBACK, as a booted system shows it.
+        #expect(log["loopback"]?.output == "0x9\n")
+        // The command's shell is the second process of its PID namespace, after run-init.
+        #expect(log["pid"]?.output == "2\n")
+        #expect(Self.temporaryEntries() == before)
+    }
 
-        let scratch = try #require(log["scratch"]?.lines.first).strippingBlanks
-        #expect(scratch.hasPrefix("/tmp/fakesysfs-run."))
-        #expect(access(scratch, F_OK) != 0 && errno == ENOENT)
-        #expect(!ClientSession.text("/proc/self/mountinfo").contains(scratch))
+    /// The entries of /tmp a run could leave: none is created.
+    private static func temporaryEntries() -> [String] {
+        guard let directory = opendir("/tmp") else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix("fakesysfs-run") { names.append(name) }
+        }
+        return names.sorted()
     }
 
     @Test func anExplicitSysfsVerificationSettingIsKept() throws {
@@ -40,15 +56,28 @@ import Glibc
     }
 
     @Test(.requiresClients("setpriv"))
-    func otherUsersGetInOnlyWithAllowOther() throws {
-        let asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        "cat", "/sys/bus/pci/devices/0000:00:02.0/vendor"]
-        let refused = try ClientSession.spawn([try MountedTree.binary(), "run", "--"] + asNobody)
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("vendor': Permission denied") || refused.stderr.contains("vendor: Permission denied"))
-        let allowed = try ClientSession.spawn([try MountedTree.binary(), "run", "--allow-other", "--"] + asNobody)
-        #expect(allowed.status == 0)
-        #expect(allowed.stdout == "0x8086\n")
+    func otherUsersReadAsInSysfsAndWritesGoByMode() throws {
+        let device = "/sys/bus/pci/devices/0000:3b:00.0"
+        let outcome = try ClientSession.run(script: StepLog.prelude + """
+            nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+            step vendor nobody cat \(device)/vendor
+            step config nobody sh -c 'wc -c < \(device)/config'
+            step config-bytes nobody sh -c 'od -An -tx1 -N4 \(device)/config'
+            step root-config sh -c 'wc -c < \(device)/config'
+            step write nobody sh -c 'echo 1 > \(device)/sriov_numvfs'
+            step numvfs cat \(device)/sriov_numvfs
+            step modes stat -c '%a %U' \(device)/vendor \(device)/sriov_numvfs \(device)/config
+            """)
+        let log = StepLog(outcome.stdout)
+        #expect(log["vendor"]?.output == "0x144d\n")
+        // pci_read_config: 64 bytes for an opener without CAP_SYS_ADMIN.
+        #expect(log["config"]?.output == "64\n")
+        #expect(log["config-bytes"]?.output == " 4d 14 24 a8\n")
+        #expect(log["root-config"]?.output == "4096\n")
+        #expect(log["write"]?.status == 2)
+        #expect(log["write"]?.output.hasSuffix("sriov_numvfs: Permission denied\n") == true, "\(outcome)")
+        #expect(log["numvfs"]?.output == "0\n")
+        #expect(log["modes"]?.output == "444 root\n644 root\n644 root\n")
     }
 
     @Test func theServerLogGoesWhereLogSays() throws {
@@ -91,11 +120,41 @@ import Glibc
     }
 
     @Test func processesTheCommandLeftRunningAreStopped() throws {
-        let outcome = try ClientSession.run(script: "sleep 600 & echo $!")
+        let marker = "600.\(Int.random(in: 100...999))"
+        let outcome = try ClientSession.run(script: "sleep \(marker) & echo $!")
         #expect(outcome.status == 0)
         let pid = try #require(pid_t(outcome.stdout.strippingBlanks))
-        #expect(!ProcessTable.isRunning(pid))
-        #expect(outcome.stderr.contains("stopping what the command left running: \(pid) ("))
+        #expect(outcome.stderr.contains("stopping what the command left running: \(pid) (sleep)"), "\(outcome)")
+        #expect(ProcessTable.first { $0 == ["sleep", marker] } == nil)
+    }
+
+    @Test func aChildThatLeavesTheNetworkNamespaceDiesWithTheRun() throws {
+        let marker = "600.\(Int.random(in: 100...999))"
+        let outcome = try ClientSession.run(script: "unshare -n sh -c 'exec sleep \(marker)' & sleep 0.5; echo started")
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout == "started\n")
+        #expect(ProcessTable.first { $0 == ["sleep", marker] } == nil)
+    }
+
+    @Test func killingRunWithSIGKILLLeavesNothing() throws {
+        let marker = "600.\(Int.random(in: 100...999))"
+        let before = Self.temporaryEntries()
+        let outcome = try ClientSession.spawn([try MountedTree.binary(), "run", "--", "/bin/sh", "-c",
+                                               "sleep \(marker) & unshare -n sh -c 'exec sleep \(marker)' & wait"]) { run in
+            let started = eventually(within: 20) {
+                ProcessTable.first { $0 == ["sleep", marker] } != nil
+            }
+            if started { kill(run, SIGKILL) }
+        }
+        #expect(outcome.status == 128 + SIGKILL)
+        #expect(eventually(within: 5) { ProcessTable.first { $0 == ["sleep", marker] } == nil })
+        #expect(Self.temporaryEntries() == before)
+    }
+
+    @Test func theHostsProcessesAreOutOfSight() throws {
+        let outcome = try ClientSession.run(script: "ls /proc | grep -c '^[0-9]'; test -e /proc/\(getpid())/root/tmp; echo $?")
+        // run-init, sh, ls and grep; the test process's pid does not exist in the namespace.
+        #expect(outcome.stdout == "4\n1\n")
     }
 
     @Test(.requiresClients("udevadm"))
