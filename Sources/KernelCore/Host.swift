@@ -240,7 +240,7 @@ public final class Host: @unchecked Sendable {
         // What the simulation leaves to the kernel it runs on: empty here, the
         // host's own under `fakesysfs run`.
         for path in ["block", "dev", "firmware", "fs", "hypervisor", "power", "kernel/mm", "kernel/security",
-                     "kernel/cgroup", "class/net", "devices/virtual/net"] {
+                     "class/net", "devices/virtual/net"] {
             _ = root.directory(path.components)
         }
         return (devices, drivers, root.directory("kernel").directory("iommu_groups"))

@@ -23,7 +23,7 @@ struct Run: ParsableCommand {
             hard-code /sys (mdevctl, libvirtd, lspci, udevadm) work against it. \
             Nothing reaches the host: not the mounts, not the uevents, not a write to its /sys.
 
-            What the simulation does not own (block, dev, firmware, fs with the cgroups, \
+            What the simulation does not own (block, dev, firmware, fs without the cgroups, \
             power, kernel/mm) is the real host's, read-only; class/net shows the private \
             network namespace, whose lo is up. Users other than root get in with the \
             kernel's permission model: attributes are world-readable, writes need the \
