@@ -63,7 +63,8 @@ let package = Package(
             "Testbed", "Harness", "KernelCore", "Scenario", "FuseServer", "SysfsTree", "Support", "DriverCatalog",
         ]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "Harness", system,
+            "Testbed", "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog", "Harness",
+            system,
         ]),
         .testTarget(name: "ExampleDriverTests", dependencies: [
             "Testbed", "KernelCore", "Compatibility", "Support", system,

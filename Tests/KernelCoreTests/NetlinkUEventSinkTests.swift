@@ -1,5 +1,6 @@
 import HostOS
 import SystemPackage
+import Testbed
 import Testing
 @testable import KernelCore
 

@@ -1,3 +1,4 @@
+import Testbed
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -150,7 +151,7 @@ import Glibc
 
     @Test(.requiresClients("udevadm"))
     func ueventsReachLibudevMonitorsInsideAndNothingOutside() throws {
-        let host = try #require(HostUEventListener())
+        let host = try #require(UEventListener())
         let outcome = try ClientSession.run(script: StepLog.prelude + """
             mount -t tmpfs private-tmp /tmp
             udevadm monitor --udev --property --subsystem-match=pci >/tmp/monitor 2>&1 &

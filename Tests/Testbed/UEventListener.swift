@@ -2,12 +2,12 @@
 import Glibc
 #endif
 
-/// A libudev-style monitor socket (NETLINK_KOBJECT_UEVENT, group 2) in the
-/// test process's own network namespace: the host's, as far as fakesysfs knows.
-final class HostUEventListener {
+/// A libudev-style monitor socket: NETLINK_KOBJECT_UEVENT, bound to group 2,
+/// in the network namespace of the thread that opens it.
+public final class UEventListener {
     private let fd: Int32
 
-    init?() {
+    public init?(timeoutMilliseconds: Int = 1000) {
         fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 15)
         guard fd >= 0 else { return nil }
         var address = [UInt8](repeating: 0, count: 12)
@@ -16,7 +16,9 @@ final class HostUEventListener {
         let bound = address.withUnsafeBytes {
             bind(fd, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
         }
-        guard bound == 0 else {
+        var timeout = timeval(tv_sec: timeoutMilliseconds / 1000, tv_usec: (timeoutMilliseconds % 1000) * 1000)
+        let timed = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard bound == 0, timed == 0 else {
             close(fd)
             return nil
         }
@@ -24,8 +26,15 @@ final class HostUEventListener {
 
     deinit { close(fd) }
 
-    /// Every message queued so far, as text (NULs kept).
-    func drain() -> [String] {
+    /// The next message, or nil once the timeout passes without one.
+    public func receive() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return count > 0 ? Array(buffer.prefix(count)) : nil
+    }
+
+    /// Every message queued so far, as text (NULs kept), without waiting.
+    public func drain() -> [String] {
         var messages: [String] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
