@@ -1,6 +1,6 @@
+import Support
 #if canImport(Glibc)
 import Glibc
-import Support
 #endif
 
 /// The filesystem operations a fault can target, as FUSE sees them.

@@ -1,8 +1,8 @@
 import Foundation
 import FuseServer
+import Support
 #if canImport(Glibc)
 import Glibc
-import Support
 #endif
 
 /// One line of an access trace, read back.

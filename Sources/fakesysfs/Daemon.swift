@@ -1,6 +1,6 @@
+import Support
 #if canImport(Glibc)
 import Glibc
-import Support
 #endif
 
 /// Starts the server in the background: the same binary with `--foreground`,
@@ -69,21 +69,6 @@ enum Daemon {
     static func defaultLogPath(for mountpoint: String) -> String {
         let name = mountpoint.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         return "/tmp/fakesysfs\(name).log"
-    }
-
-    /// This process's open descriptors, from /proc/self/fd. Closing one that is
-    /// no longer open (the listing's own) in the child is harmless for posix_spawn.
-    private static func openDescriptors() -> [Int32] {
-        guard let directory = opendir("/proc/self/fd") else { return [] }
-        defer { closedir(directory) }
-        var descriptors: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if let fd = Int32(name) { descriptors.append(fd) }
-        }
-        return descriptors
     }
 
     private static func readAll(_ fd: Int32) -> String {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import DriverCatalog
 import KernelCore
+import Scenario
 #if canImport(Glibc)
 import Glibc
-import Scenario
 #endif
 
 struct ScenarioCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,21 +45,6 @@ enum Command {
             guard errno == EINTR else { throw TestFailure("waitpid: \(lastError())") }
         }
         return CommandResult(status: exitStatus(waitStatus), output: String(decoding: fileBytes(outputPath), as: UTF8.self))
-    }
-
-    /// This process's open descriptors; closing one that has been closed since
-    /// (the listing's own, say) is harmless for posix_spawn.
-    private static func openDescriptors() -> [Int32] {
-        guard let directory = opendir("/proc/self/fd") else { return [] }
-        defer { closedir(directory) }
-        var descriptors: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if let fd = Int32(name) { descriptors.append(fd) }
-        }
-        return descriptors
     }
 
     private static func exitStatus(_ waitStatus: Int32) -> Int32 {
