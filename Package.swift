@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CFuse3", path: "Sources/CFuse3", pkgConfig: "fuse3",
                        providers: [.apt(["libfuse3-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CBuildInfo", path: "Sources/CBuildInfo"),
         .target(name: "Support", dependencies: [system]),
         .target(name: "SysfsTree", dependencies: ["Support", system]),
         .target(name: "FuseServer", dependencies: ["CFuse3", "SysfsTree", "Support"]),
@@ -47,7 +48,7 @@ let package = Package(
         ]),
         .executableTarget(name: "fakesysfs", dependencies: [
             "FuseServer", "KernelCore", "Scenario", "HostOS", "Compatibility", "Support", "DriverCatalog",
-            "MigrationCheck", "CLinux", "Harness",
+            "MigrationCheck", "CLinux", "CBuildInfo", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What every test level builds its hosts with (Tests/Testbed).

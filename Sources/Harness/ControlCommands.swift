@@ -49,7 +49,7 @@ extension ControlCommands {
     struct Plug: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Hot-plug a PCI function made by a vendor driver.",
-            discussion: "Example: plug 0000:5e:00.0 nvme-vf version=1.2.0 url=nvme://storage-b")
+            discussion: "Example: plug 0000:5e:00.0 nvme-vf driver_version=1.2.0")
         @OptionGroup var choice: HostChoice
         @Argument(help: "The PCI address, DDDD:BB:DD.F.") var address: String
         @Argument(help: "The driver, as scenarios name it.") var driver: String
@@ -66,7 +66,7 @@ extension ControlCommands {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a device's driver settings in place: upgrade or downgrade a version, a URL, services.",
-            discussion: "KEY= (empty) returns a key to the driver's default. Example: update 0000:3b:00.0 version=1.3.0")
+            discussion: "KEY= (empty) returns a key to the driver's default. Example: update 0000:3b:00.0 driver_version=1.3.0")
         @OptionGroup var choice: HostChoice
         @Argument(help: "The PCI address of the device (a PF, not a VF).") var address: String
         @Argument(help: "Settings to change, KEY=VALUE.") var settings: [String] = []

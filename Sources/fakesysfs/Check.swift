@@ -20,10 +20,11 @@ struct Check: ParsableCommand {
             attributes are compared by the September 2020 rules. A missing attribute, a failed \
             read or a failed write means incompatible.
 
-            Exit status: 0 compatible, 1 incompatible, 2 usage error.
+            Exit status: 0 compatible, 1 incompatible, 2 usage error or a path that is not a device.
 
-            Example:
-              fakesysfs check /sys/bus/pci/devices/0000:3b:00.1 /sys/bus/pci/devices/0000:3b:00.2
+            Example (after `fakesysfs ctl /tmp/sys set-vfs 0000:3b:00.0 2`):
+              D=/tmp/sys/bus/pci/devices
+              fakesysfs check $D/0000:3b:00.1 $D/0000:3b:00.2
             """)
 
     @Option(help: "The interface to use: migration_version, json or compatible.")
@@ -39,13 +40,16 @@ struct Check: ParsableCommand {
     var target: String
 
     func run() throws {
-        let checker = MigrationChecker(access: FileAccess(), codecs: DriverCatalog.codecs)
+        let access = FileAccess()
+        for path in [source, target] where !access.exists(path) {
+            throw CommandFailure.unusable("\(path) does not exist")
+        }
+        let checker = MigrationChecker(access: access, codecs: DriverCatalog.codecs)
         let result: CheckResult
         do {
             result = try checker.check(source: source, target: target, flavour: flavour)
         } catch {
-            printError(error.description)
-            throw ExitCode(2)
+            throw CommandFailure.unusable(error.description)
         }
         print(json ? result.json.text : result.report, terminator: json ? "\n" : "")
         if !result.isCompatible { throw ExitCode(1) }

@@ -13,7 +13,7 @@ struct Ctl: ParsableCommand {
               status                                   hosts, devices, mdevs, faults
               plug ADDRESS DRIVER [KEY=VALUE...]       hot-plug a device
               unplug ADDRESS                           hot-unplug it (VFs and mdevs go too)
-              update ADDRESS KEY=VALUE...              change driver settings (version, url, ...)
+              update ADDRESS KEY=VALUE...              change driver settings (driver_version, ...)
               create-mdev PARENT TYPE [UUID]           create an mdev (prints its UUID)
               remove-mdev UUID                         remove an mdev
               set-vfs PF COUNT                         set the VF count
@@ -59,9 +59,8 @@ struct Ctl: ParsableCommand {
         let reply = ControlClient.send(ControlRequest(arguments: arguments), to: path)
         print(reply.output, terminator: "")
         if reply.status != 0 {
-            let message = "fakesysfs ctl: " + reply.error + (reply.error.hasSuffix("\n") ? "" : "\n")
-            _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-            throw ExitCode(reply.status)
+            printError(reply.error)
+            throw ExitCode(reply.status == ExitCode.validationFailure.rawValue ? ExitStatus.usage : reply.status)
         }
     }
 

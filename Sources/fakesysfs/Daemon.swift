@@ -9,7 +9,13 @@ enum Daemon {
     /// glibc's `POSIX_SPAWN_SETSID`, hidden behind `_GNU_SOURCE`.
     private static let spawnSetSID: Int16 = 0x80
 
-    static func start(arguments: [String], mountpoint: String, log: String?) throws {
+    /// What a started server reported: what it serves, and where its log is.
+    struct Started {
+        let summary: String
+        let logPath: String
+    }
+
+    static func start(arguments: [String], mountpoint: String, log: String?) throws -> Started {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw CommandFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
@@ -43,9 +49,14 @@ enum Daemon {
             throw CommandFailure("cannot start the server: \(String(cString: strerror(status)))")
         }
         let reply = readAll(readEnd)
-        if reply.hasPrefix("ok") { return }
+        if reply.hasPrefix("ok") {
+            return Started(summary: String(reply.dropFirst(2).drop(while: { $0 == " " })).trimmingNewlines, logPath: logPath)
+        }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
+        if reply.hasPrefix(unusablePrefix) {
+            throw CommandFailure.unusable(String(reply.dropFirst(unusablePrefix.count)).trimmingNewlines)
+        }
         let reason = reply.hasPrefix("error: ") ? String(reply.dropFirst(7)) : "the server exited; see \(logPath)"
         throw CommandFailure(reason.trimming("\n"))
     }
@@ -55,13 +66,18 @@ enum Daemon {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
-    static func signalReady(_ fd: Int32) {
-        _ = "ok\n".withCString { write(fd, $0, 3) }
+    /// `summary` is one line: what the server serves.
+    static func signalReady(_ fd: Int32, summary: String) {
+        let text = "ok \(summary)\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
         close(fd)
     }
 
-    static func signalFailure(_ fd: Int32, _ message: String) {
-        let text = "error: \(message)\n"
+    private static let unusablePrefix = "unusable: "
+
+    /// `unusable`: the input (the scenario) is at fault, not the machine.
+    static func signalFailure(_ fd: Int32, _ message: String, unusable: Bool = false) {
+        let text = "\(unusable ? unusablePrefix : "error: ")\(message)\n"
         _ = text.withCString { write(fd, $0, strlen($0)) }
         close(fd)
     }

@@ -10,26 +10,39 @@ struct FakeSysfs: ParsableCommand {
             SR-IOV virtual functions and mediated devices, with vendor drivers that answer \
             migration_version reads and writes.
 
+            \(ExitStatus.table)
+
             Example:
-              fakesysfs mount /tmp/sys && ls /tmp/sys/bus/pci/devices
-              fakesysfs check /tmp/sys/bus/pci/devices/0000:3b:00.1 /tmp/sys/bus/pci/devices/0000:3b:00.2
+              fakesysfs mount /tmp/sys
+              fakesysfs ctl /tmp/sys set-vfs 0000:3b:00.0 2
+              D=/tmp/sys/bus/pci/devices
+              fakesysfs check $D/0000:3b:00.1 $D/0000:3b:00.2
+              fakesysfs unmount /tmp/sys
             """,
+        version: Version.text,
         subcommands: [Mount.self, Unmount.self, Run.self, RunInit.self, Check.self, Matrix.self, ScenarioCommand.self, Ctl.self,
                       TraceCommand.self])
 }
 
 extension FakeSysfs {
-    /// `check`, `matrix` and `trace` promise exit status 2 for every usage error,
-    /// including the ones the argument parser finds.
+    /// Usage errors exit with 2 (`run`: 125, its own failure), and a mistyped
+    /// subcommand gets a suggestion, as a mistyped option does.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = UnknownSubcommand.find(in: arguments, under: FakeSysfs.self) {
+            printError(unknown.description)
+            exit(withError: ExitCode(ExitStatus.usage))
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let failure as CommandFailure {
+            printError(failure.description)
+            exit(withError: ExitCode(failure.status))
         } catch {
-            let arguments = CommandLine.arguments.dropFirst()
-            if exitCode(for: error) == .validationFailure, ["check", "matrix", "trace"].contains(arguments.first ?? "") {
+            if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))
-                exit(withError: ExitCode(2))
+                exit(withError: ExitCode(arguments.first == "run" ? ExitStatus.runOwnFailure : ExitStatus.usage))
             }
             exit(withError: error)
         }

@@ -16,8 +16,11 @@ struct Mount: ParsableCommand {
             MOUNTPOINT becomes the equivalent of /sys: MOUNTPOINT/bus/pci/devices/... \
             A scenario with several hosts gives each its own /sys at MOUNTPOINT/<host>/. \
             The whole scenario is checked before anything is mounted. \
+            A missing MOUNTPOINT is created (as `mkdir -p` would). \
             Without --foreground the command returns once the tree is served and leaves \
-            the server running in the background; stop it with `fakesysfs unmount`.
+            the server running in the background, printing one line: what it serves, where \
+            its log is (the reasons for refused writes, as the kernel's dmesg has them) and \
+            how to stop it (`fakesysfs unmount`).
 
             Example:
               fakesysfs mount /tmp/sys
@@ -39,7 +42,7 @@ struct Mount: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next mount with the same FILE.", valueName: "FILE"))
     var state: String?
 
-    @Option(help: "Where the background server writes its log.")
+    @Option(help: "Where the background server writes its log (without it: a file the mount prints).")
     var log: String?
 
     @Option(name: .customLong("trace"), help: "Write an access trace to FILE: one JSON line per open for writing, write, read, readdir, readlink, uevent and control command (see `fakesysfs trace`).")
@@ -51,16 +54,41 @@ struct Mount: ParsableCommand {
     @Option(help: .hidden)
     var readyFD: Int32?
 
-    @Argument(help: "An existing, empty directory.")
+    @Argument(help: "An empty directory; created when missing.")
     var mountpoint: String
 
     func run() throws {
-        let target = try MountPoint.validate(mountpoint)
-        if foreground {
-            try serve(at: target)
-        } else {
-            try Daemon.start(arguments: CommandLine.arguments, mountpoint: target, log: log)
+        let prepared = try MountPoint.prepare(mountpoint)
+        do {
+            if foreground {
+                try serve(at: prepared.path)
+            } else {
+                let started = try Daemon.start(arguments: CommandLine.arguments, mountpoint: prepared.path, log: log)
+                print("serving \(started.summary) at \(prepared.path); log: \(started.logPath); "
+                      + "stop with: fakesysfs unmount \(prepared.path)")
+            }
+        } catch {
+            prepared.removeCreated()
+            throw error
         }
+    }
+
+    /// What the mount serves, in the one line `mount` prints.
+    private func servedSummary(_ scenario: Scenario) -> String {
+        "\(self.scenario ?? "the default host") (\(scenario.summary))"
+    }
+
+    /// The mount's source in /proc/self/mountinfo, `fakesysfs:<scenario file>`, so
+    /// `findmnt` and `matrix` can tell what a mount serves.
+    static func fsName(scenario: String?) -> String {
+        guard let scenario else { return "fakesysfs:default" }
+        var path = scenario
+        if let resolved = realpath(scenario, nil) {
+            path = String(cString: resolved)
+            free(resolved)
+        }
+        // libfuse splits mount options at commas.
+        return "fakesysfs:" + path.map { $0 == "," ? "_" : String($0) }.joined()
     }
 
     /// The kernel's log: the server log, and the reason a traced or controlled operation was refused.
@@ -74,11 +102,13 @@ struct Mount: ParsableCommand {
         let loaded: (scenario: Scenario, hosts: [DeclaredHost])
         do {
             loaded = try DriverCatalog.loadDeclaredScenario(scenario, log: Mount.kernelLog)
+            // The faults it declares are checked here too, so a bad one is the scenario's fault (status 2).
+            _ = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
         } catch {
-            if let readyFD { Daemon.signalFailure(readyFD, "\(error)") }
-            throw ValidationError("\(error)")
+            if let readyFD { Daemon.signalFailure(readyFD, "\(error)", unusable: true) }
+            throw CommandFailure.unusable("\(error)")
         }
-        Log.write("\(scenario ?? "default scenario"): \(loaded.scenario.summary)")
+        Log.write("serving \(servedSummary(loaded.scenario)) at \(target)")
         do throws(StateFile.Failure) {
             if let state { try StateFile.attach(path: state, to: loaded.scenario.hosts) }
         } catch {
@@ -88,6 +118,7 @@ struct Mount: ParsableCommand {
         do {
             var options = FuseServer.Options()
             options.allowOther = allowOther
+            options.fsName = Mount.fsName(scenario: scenario)
             options.trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
             let hangup = HangupTarget()
             options.onHangup = { hangup.reload() }
@@ -101,7 +132,7 @@ struct Mount: ParsableCommand {
             // The hosts own the devices whose directories the tree shows: keep them while serving.
             try withExtendedLifetime(loaded) {
                 try server.run(mountpoint: target) {
-                    if let readyFD { Daemon.signalReady(readyFD) }
+                    if let readyFD { Daemon.signalReady(readyFD, summary: servedSummary(loaded.scenario)) }
                 }
             }
         } catch {

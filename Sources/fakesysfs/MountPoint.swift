@@ -4,6 +4,53 @@ import Glibc
 
 /// Checks that a directory can take a fakesysfs mount, with one-line reasons.
 enum MountPoint {
+    /// A mount point ready for the server, and the directories made for it
+    /// (missing ones are created as `mkdir -p` would), to take away again if the mount fails.
+    struct Prepared {
+        let path: String
+        let created: [String]
+
+        func removeCreated() {
+            for directory in created.reversed() { rmdir(directory) }
+        }
+    }
+
+    static func prepare(_ path: String) throws -> Prepared {
+        var info = stat()
+        if stat(path, &info) == 0 || errno != ENOENT {
+            return Prepared(path: try validate(path), created: [])
+        }
+        let created = try makeDirectories(path)
+        do {
+            return Prepared(path: try validate(path), created: created)
+        } catch {
+            Prepared(path: path, created: created).removeCreated()
+            throw error
+        }
+    }
+
+    /// `mkdir -p`, returning the directories it made, outermost first.
+    private static func makeDirectories(_ path: String) throws -> [String] {
+        var missing: [String] = []
+        var current = path
+        var info = stat()
+        while !current.isEmpty, current != "/", stat(current, &info) != 0, errno == ENOENT {
+            missing.append(current)
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = String(current[..<slash])
+        }
+        var created: [String] = []
+        for directory in missing.reversed() {
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+                let reason = String(cString: strerror(errno))
+                Prepared(path: path, created: created).removeCreated()
+                throw CommandFailure("cannot create \(directory): \(reason)")
+            }
+            created.append(directory)
+        }
+        return created
+    }
+
     static func validate(_ path: String) throws -> String {
         guard access("/dev/fuse", R_OK | W_OK) == 0 else {
             throw CommandFailure("/dev/fuse is missing or not accessible: load the fuse module (modprobe fuse)")
@@ -13,7 +60,7 @@ enum MountPoint {
             if errno == ENOTCONN {
                 throw CommandFailure("\(path) is a dead FUSE mount: run `fakesysfs unmount \(path)` first")
             }
-            throw CommandFailure("\(path) does not exist: create it with mkdir first")
+            throw CommandFailure("\(path): \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw CommandFailure("\(path) is not a directory") }
         guard let resolved = realpath(path, nil) else { throw CommandFailure("cannot resolve \(path)") }

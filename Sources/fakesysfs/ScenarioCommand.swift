@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriverCatalog
+import Harness
 import KernelCore
 import Scenario
 #if canImport(Glibc)
@@ -58,21 +59,52 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a scenario file without mounting it: builds every host, then says what it holds.",
-            discussion: "Prints `FILE: ok: <summary>`, or `FILE:LINE: reason` on standard error and exits with 1.")
+            abstract: "Check a scenario file without mounting it: builds every host and reads its faults, as `mount` does.",
+            discussion: """
+                Prints `FILE: ok: <summary>`, or `FILE:LINE: reason` on standard error and exits with 1. \
+                A file that cannot be read exits with 2.
+                """)
+
+        @Flag(help: "Print the outcome as one JSON object: file, ok, and hosts, functions, mdevs or error.")
+        var json = false
 
         @Argument(help: "The scenario file.")
         var file: String
 
         func run() throws {
+            guard access(file, R_OK) == 0 else {
+                throw CommandFailure.unusable("\(file): cannot read: \(String(cString: strerror(errno)))")
+            }
+            let scenario: Scenario
             do {
-                let scenario = try DriverCatalog.loadScenario(file)
-                print("\(file): ok: \(scenario.summary)")
+                let loaded = try DriverCatalog.loadDeclaredScenario(file)
+                // Faults are checked by the layer that applies them, as on mount.
+                _ = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
+                scenario = loaded.scenario
             } catch {
-                // As compilers print it, so editors can jump to the line.
-                let line = "\(error)\n"
-                _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-                throw ExitCode(1)
+                if json {
+                    print(JSONValue.object([
+                        .init(key: "file", value: .string(file)), .init(key: "ok", value: .bool(false)),
+                        .init(key: "error", value: .string("\(error)")),
+                    ]).text)
+                } else {
+                    // As compilers print it, so editors can jump to the line.
+                    let line = "\(error)\n"
+                    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                }
+                throw ExitCode(ExitStatus.refused)
+            }
+            if json {
+                let functions = scenario.hosts.reduce(0) { $0 + $1.devices.count }
+                let mdevs = scenario.hosts.reduce(0) { $0 + $1.mdevs.count }
+                print(JSONValue.object([
+                    .init(key: "file", value: .string(file)), .init(key: "ok", value: .bool(true)),
+                    .init(key: "hosts", value: .number(UInt64(scenario.hosts.count))),
+                    .init(key: "functions", value: .number(UInt64(functions))),
+                    .init(key: "mdevs", value: .number(UInt64(mdevs))),
+                ]).text)
+            } else {
+                print("\(file): ok: \(scenario.summary)")
             }
         }
     }

@@ -14,7 +14,8 @@ enum TextFile {
     }
 }
 
+/// One line on standard error with the prefix every command's errors carry.
 func printError(_ message: String) {
-    let line = "fakesysfs: \(message)\n"
+    let line = (message.hasPrefix("Error: ") ? message : "Error: \(message)") + (message.hasSuffix("\n") ? "" : "\n")
     _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
 }

@@ -5,10 +5,30 @@ import Glibc
 
 /// `fakesysfs mount` and `unmount` as a user runs them, including after the server dies.
 @Suite(.requiresFUSE) struct MountCommandTests {
-    @Test func missingMountpointIsAOneLineError() throws {
-        let missing = "/tmp/fakesysfs-test-missing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let result = try Command.run([try MountedTree.binary(), "mount", missing])
-        #expect(result == CommandResult(status: 1, output: "Error: \(missing) does not exist: create it with mkdir first\n"))
+    /// A missing mount point is made as `mkdir -p` would, and made directories
+    /// are taken away again when the mount fails.
+    @Test func missingMountpointIsCreated() throws {
+        let parent = "/tmp/fakesysfs-test-missing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let missing = parent + "/a/sys"
+        defer {
+            _ = try? Command.run([try MountedTree.binary(), "unmount", missing])
+            rmdir(missing)
+            rmdir(parent + "/a")
+            rmdir(parent)
+        }
+        let log = "/tmp/fakesysfs-test-missing-\(getpid()).log"
+        defer { unlink(log) }
+        let result = try Command.run([try MountedTree.binary(), "mount", "--log", log, missing])
+        #expect(result == CommandResult(status: 0, output: "serving the default host (1 host, 3 PCI functions, 0 mdevs) "
+                                        + "at \(missing); log: \(log); stop with: fakesysfs unmount \(missing)\n"))
+        #expect(POSIX.readFile(missing + "/bus/pci/devices/0000:00:02.0/vendor") == .success("0x8086\n"))
+        #expect(try Command.run([try MountedTree.binary(), "unmount", missing]) == CommandResult(status: 0, output: ""))
+
+        let scenario = try ScenarioFile("hosts: [")
+        defer { scenario.remove() }
+        let refused = try Command.run([try MountedTree.binary(), "mount", "--scenario", scenario.path, parent + "/b/sys"])
+        #expect(refused.status == 2)
+        #expect(POSIX.stat(parent + "/b").map { _ in 0 } == .failure(.noSuchFileOrDirectory))
     }
 
     @Test func nonEmptyDirectoryIsAOneLineError() throws {
@@ -50,7 +70,7 @@ import Glibc
         defer { tree.unmount() }
         try tree.killServer()
         #expect(eventually(within: 30) { !tree.isMounted })
-        #expect(try tree.mountCommand() == CommandResult(status: 0, output: ""))
+        #expect(try tree.mountCommand() == CommandResult(status: 0, output: tree.servingLine()))
         #expect(POSIX.readFile(tree.path(DefaultTree.gpu + "/vendor")) == .success("0x8086\n"))
     }
 
@@ -70,7 +90,7 @@ import Glibc
             status: 1, output: "Error: \(tree.root) is a dead FUSE mount: run `fakesysfs unmount \(tree.root)` first\n"))
         #expect(try tree.unmountCommand() == CommandResult(status: 0, output: ""))
         #expect(!tree.isMounted)
-        #expect(try tree.mountCommand() == CommandResult(status: 0, output: ""))
+        #expect(try tree.mountCommand() == CommandResult(status: 0, output: tree.servingLine()))
         #expect(POSIX.readFile(tree.path(DefaultTree.gpu + "/vendor")) == .success("0x8086\n"))
     }
 }

@@ -39,7 +39,7 @@ import Glibc
         defer { rmdir(directory) }
         let reason = "\(file.path):4: bad PCI address '0000:3b:00.9' (expected DDDD:BB:DD.F, e.g. 0000:3b:00.0)"
         let result = try Command.run([try MountedTree.binary(), "mount", "--scenario", file.path, directory])
-        #expect(result == CommandResult(status: 1, output: "Error: \(reason)\n"))
+        #expect(result == CommandResult(status: 2, output: "Error: \(reason)\n"))
         #expect(!MountTable.contains(directory))
         #expect(try Command.run([try MountedTree.binary(), "scenario", "check", file.path])
                 == CommandResult(status: 1, output: reason + "\n"))

@@ -58,6 +58,11 @@ final class MountedTree: Sendable {
         return result
     }
 
+    /// The line `fakesysfs mount` prints once the tree is served.
+    func servingLine(_ what: String = "the default host (1 host, 3 PCI functions, 0 mdevs)") -> String {
+        "serving \(what) at \(root); log: \(logPath); stop with: fakesysfs unmount \(root)\n"
+    }
+
     /// Runs `fakesysfs unmount` on this tree's mount point, returning what it said.
     func unmountCommand() throws -> CommandResult {
         stoppedByTest.store(true, ordering: .sequentiallyConsistent)
