@@ -8,6 +8,24 @@ public struct CompatibilityMatrix: Sendable {
         public let node: DeviceNode
         /// e.g. `0000:3b:00.1`, `0000:00:02.0/5e1f…  i915-GVTg_V5_4`, `0000:00:02.0 type i915-GVTg_V5_4`.
         public let label: String
+        public let summary: DeviceSummary
+    }
+
+    /// A pair's place in the matrix. Devices of different models (PCI
+    /// `vendor:device`, or mdev type) are not compared: no management tool would
+    /// try to migrate an NVMe VF onto a vGPU type, so such a pair is neither
+    /// compatible nor a failure.
+    public enum Outcome: String, Sendable {
+        case compatible
+        case incompatible
+        case notComparable = "n/a"
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var compatible = 0
+        public var incompatible = 0
+        public var notComparable = 0
+        public var pairs: Int { compatible + incompatible + notComparable }
     }
 
     public let flavour: InterfaceFlavour
@@ -40,7 +58,7 @@ public struct CompatibilityMatrix: Sendable {
         func add(_ path: String, label: String) {
             guard access.exists(joinPath(path, flavour.attributeName)),
                   let node = DeviceNode(path: path, access: access) else { return }
-            entries.append(Entry(node: node, label: label))
+            entries.append(Entry(node: node, label: label, summary: DeviceSummary(node: node, access: access)))
         }
         let functions = joinPath(root, "bus/pci/devices")
         for name in (access.list(functions) ?? []).sorted() {
@@ -65,15 +83,52 @@ public struct CompatibilityMatrix: Sendable {
         return entries
     }
 
+    public func outcome(_ row: Int, _ column: Int) -> Outcome {
+        guard sources[row].summary.model == targets[column].summary.model else { return .notComparable }
+        return results[row][column].isCompatible ? .compatible : .incompatible
+    }
+
+    public var counts: Counts {
+        var counts = Counts()
+        for row in sources.indices {
+            for column in targets.indices {
+                switch outcome(row, column) {
+                case .compatible: counts.compatible += 1
+                case .incompatible: counts.incompatible += 1
+                case .notComparable: counts.notComparable += 1
+                }
+            }
+        }
+        return counts
+    }
+
+    /// e.g. `9 of 11 comparable pairs compatible, 2 incompatible; 31 pairs n/a (different device models)`.
+    public var summaryLine: String {
+        let counts = counts
+        return "\(counts.compatible) of \(counts.compatible + counts.incompatible) comparable pairs compatible, "
+            + "\(counts.incompatible) incompatible; \(counts.notComparable) pairs n/a (different device models)"
+    }
+
     /// A grid: one row per source, one column per target (numbered, with a
-    /// key), each cell `ok` or the field that made the pair incompatible.
+    /// key), each cell `ok`, the field that made the pair incompatible, or `-`
+    /// for a pair of different device models.
     public var text: String {
         var lines = ["\(flavour.rawValue): \(sources.count) sources on \(sourceHost), "
                      + "\(targets.count) targets on \(targetHost)"]
         guard !sources.isEmpty, !targets.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         lines.append("targets:")
-        for (index, target) in targets.enumerated() { lines.append("  T\(index + 1)  \(target.label)") }
-        let cells = results.map { row in row.map { $0.verdict.incompatibility.map { String($0.field.prefix(16)) } ?? "ok" } }
+        for (index, target) in targets.enumerated() {
+            lines.append("  T\(index + 1)  \(target.label)  (\(target.summary.description))")
+        }
+        let cells = sources.indices.map { row in
+            targets.indices.map { column in
+                switch outcome(row, column) {
+                case .compatible: return "ok"
+                case .notComparable: return "-"
+                case .incompatible: return results[row][column].verdict.incompatibility.map { String($0.field.prefix(16)) } ?? "?"
+                }
+            }
+        }
         let widths = targets.indices.map { column in
             max("T\(column + 1)".count, cells.map { $0[column].count }.max() ?? 0)
         }
@@ -86,60 +141,7 @@ public struct CompatibilityMatrix: Sendable {
         }
         lines.append(row(corner, targets.indices.map { "T\($0 + 1)" }))
         for (index, source) in sources.enumerated() { lines.append(row(source.label, cells[index])) }
-        let compatible = results.joined().filter(\.isCompatible).count
-        lines.append("\(compatible) of \(sources.count * targets.count) pairs compatible")
+        lines.append(summaryLine)
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A page with the table, each cell carrying its verdict and reason.
-    public var html: String {
-        var page = """
-            <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>Migration compatibility</title>
-            <style>
-            body { font-family: sans-serif; margin: 2em; }
-            table { border-collapse: collapse; }
-            th, td { border: 1px solid #999; padding: 0.4em; vertical-align: top; font-size: 0.85em; }
-            th { background: #eee; }
-            td.ok { background: #d9f2d9; }
-            td.no { background: #f6d6d6; }
-            code { font-size: 0.95em; }
-            </style></head><body>
-            <h1>Migration compatibility (\(escape(flavour.rawValue)))</h1>
-            <p>Sources on <code>\(escape(sourceHost))</code> (rows),
-            targets on <code>\(escape(targetHost))</code> (columns).</p>
-
-            """
-        page += "<table>\n<tr><th>source \\ target</th>"
-        page += targets.map { "<th>\(escape($0.label))</th>" }.joined() + "</tr>\n"
-        for (row, source) in sources.enumerated() {
-            page += "<tr><th>\(escape(source.label))</th>"
-            for result in results[row] {
-                if let reason = result.verdict.incompatibility {
-                    let hint = result.hint.map { "<br><i>\(escape($0))</i>" } ?? ""
-                    page += "<td class=\"no\">\(escape("incompatible: \(reason)"))\(hint)</td>"
-                } else {
-                    page += "<td class=\"ok\">compatible</td>"
-                }
-            }
-            page += "</tr>\n"
-        }
-        let compatible = results.joined().filter(\.isCompatible).count
-        page += "</table>\n<p>\(compatible) of \(sources.count * targets.count) pairs compatible.</p>\n</body></html>\n"
-        return page
-    }
-
-    private func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -90,18 +90,35 @@ enum MountPoint {
     }
 
     static func mountPoints() -> [String] {
+        mountEntries().map(\.point)
+    }
+
+    struct Entry {
+        let point: String
+        /// e.g. `fuse.fakesysfs`.
+        let type: String
+        /// The mount's source, e.g. `fakesysfs:/path/to/scenario.yaml`.
+        let source: String
+    }
+
+    /// /proc/self/mountinfo: the mount point is field 5; type and source follow the ` - ` separator.
+    static func mountEntries() -> [Entry] {
         guard let file = fopen("/proc/self/mountinfo", "r") else { return [] }
         defer { fclose(file) }
-        var points: [String] = []
+        var entries: [Entry] = []
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         while getline(&line, &capacity, file) > 0 {
             guard let line else { break }
-            let fields = String(cString: line).split(separator: " ")
-            if fields.count > 4 { points.append(unescape(String(fields[4]))) }
+            let fields = String(cString: line).split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count > 4 else { continue }
+            let separator = fields.firstIndex(of: "-") ?? fields.endIndex
+            let type = separator + 1 < fields.count ? String(fields[separator + 1]) : ""
+            let source = separator + 2 < fields.count ? unescape(String(fields[separator + 2])) : ""
+            entries.append(Entry(point: unescape(String(fields[4])), type: type, source: source))
         }
         free(line)
-        return points
+        return entries
     }
 
     private static func isEmptyDirectory(_ path: String) -> Bool {

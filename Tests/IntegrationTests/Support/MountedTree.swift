@@ -163,7 +163,7 @@ final class MountedTree: Sendable {
     }
 
     /// The package that holds this file, Tests/IntegrationTests/Support/MountedTree.swift.
-    private static var packageRoot: String {
+    static var packageRoot: String {
         var path = "\(#filePath)"
         for _ in 0..<4 {
             guard let slash = path.lastIndex(of: "/") else { break }
