@@ -1,4 +1,4 @@
-import KernelCore
+import Support
 
 /// The matrix as the page and `matrix --json` show it: devices grouped by
 /// driver and model, identical devices (same model and version, same verdict

@@ -50,12 +50,12 @@ enum Daemon {
         }
         let reply = readAll(readEnd)
         if reply.hasPrefix("ok") {
-            return Started(summary: String(reply.dropFirst(2).drop(while: { $0 == " " })).trimmingNewlines, logPath: logPath)
+            return Started(summary: String(reply.dropFirst(2).drop(while: { $0 == " " })).trimming("\n"), logPath: logPath)
         }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
         if reply.hasPrefix(unusablePrefix) {
-            throw CommandFailure.unusable(String(reply.dropFirst(unusablePrefix.count)).trimmingNewlines)
+            throw CommandFailure.unusable(String(reply.dropFirst(unusablePrefix.count)).trimming("\n"))
         }
         let reason = reply.hasPrefix("error: ") ? String(reply.dropFirst(7)) : "the server exited; see \(logPath)"
         throw CommandFailure(reason.trimming("\n"))

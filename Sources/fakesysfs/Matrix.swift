@@ -50,8 +50,7 @@ struct Matrix: ParsableCommand {
                                          codecs: DriverCatalog.codecs)
         let report = MatrixReport(matrix: matrix, title: title ?? MountedScenario.name(of: hostA),
                                   generated: Clock.isoNow(), tool: Version.text)
-        print(json ? report.json.text : matrix.text, terminator: json ? "
-" : "")
+        print(json ? report.json.text : matrix.text, terminator: json ? "\n" : "")
         if let html {
             if let failure = TextFile.write(report.html, to: html) {
                 throw CommandFailure.unusable("cannot write \(html): \(failure)")

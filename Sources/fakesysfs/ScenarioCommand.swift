@@ -3,6 +3,7 @@ import DriverCatalog
 import Harness
 import KernelCore
 import Scenario
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
