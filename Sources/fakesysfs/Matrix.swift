@@ -61,7 +61,8 @@ struct Matrix: ParsableCommand {
     }
 }
 
-/// The scenario a fakesysfs mount serves, from its source in /proc/self/mountinfo (`fakesysfs:<file>`).
+/// The scenario a fakesysfs mount serves: the `--scenario` of the server
+/// process serving the mount that holds `path` (found in /proc, as `ps` would).
 enum MountedScenario {
     static func name(of path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
@@ -70,10 +71,40 @@ enum MountedScenario {
         let mounts = MountPoint.mountEntries().filter { entry in
             entry.type == "fuse.fakesysfs" && (absolute == entry.point || absolute.hasPrefix(entry.point + "/"))
         }
-        guard let mount = mounts.max(by: { $0.point.count < $1.point.count }),
-              mount.source.hasPrefix("fakesysfs:") else { return nil }
-        let name = String(mount.source.dropFirst("fakesysfs:".count))
-        return name == "default" ? "the default host" : name
+        guard let mount = mounts.max(by: { $0.point.count < $1.point.count }) else { return nil }
+        for arguments in ProcessArguments.all() where arguments.count > 2 && arguments[1] == "mount"
+            && arguments.contains("--foreground") && arguments.contains(mount.point) {
+            guard let at = arguments.firstIndex(of: "--scenario"), at + 1 < arguments.count else { return "the default host" }
+            return arguments[at + 1]
+        }
+        return nil
+    }
+}
+
+/// Every readable /proc/PID/cmdline, split at its NULs.
+enum ProcessArguments {
+    static func all() -> [[String]] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var result: [[String]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard Int32(name) != nil, let file = fopen("/proc/\(name)/cmdline", "r") else { continue }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = fread(&buffer, 1, buffer.count, file)
+                if count <= 0 { break }
+                bytes += buffer.prefix(count)
+            }
+            fclose(file)
+            result.append(bytes.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
+                String(decoding: $0, as: UTF8.self)
+            })
+        }
+        return result
     }
 }
 

@@ -78,19 +78,6 @@ struct Mount: ParsableCommand {
         "\(self.scenario ?? "the default host") (\(scenario.summary))"
     }
 
-    /// The mount's source in /proc/self/mountinfo, `fakesysfs:<scenario file>`, so
-    /// `findmnt` and `matrix` can tell what a mount serves.
-    static func fsName(scenario: String?) -> String {
-        guard let scenario else { return "fakesysfs:default" }
-        var path = scenario
-        if let resolved = realpath(scenario, nil) {
-            path = String(cString: resolved)
-            free(resolved)
-        }
-        // libfuse splits mount options at commas.
-        return "fakesysfs:" + path.map { $0 == "," ? "_" : String($0) }.joined()
-    }
-
     /// The kernel's log: the server log, and the reason a traced or controlled operation was refused.
     static let kernelLog: @Sendable (String) -> Void = { message in
         Log.write(message)
@@ -118,7 +105,6 @@ struct Mount: ParsableCommand {
         do {
             var options = FuseServer.Options()
             options.allowOther = allowOther
-            options.fsName = Mount.fsName(scenario: scenario)
             options.trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
             let hangup = HangupTarget()
             options.onHangup = { hangup.reload() }
