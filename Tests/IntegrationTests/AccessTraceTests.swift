@@ -96,23 +96,23 @@ import Glibc
         let trace = TraceFile()
         defer { trace.remove() }
         let missing = try MountedTree.traceCommand(trace.path, "--op", "write")
-        #expect(missing == CommandResult(status: 2, output: "fakesysfs: cannot read \(trace.path): No such file or directory\n"))
+        #expect(missing == CommandResult(status: 2, output: "Error: cannot read \(trace.path): No such file or directory\n"))
         let torn = #"{"time":"2026-12-06T10:00:00.000001Z","op":"read","path":"/x","errno":0}"# + "\n" + #"{"time":"2026-12"#
         #expect(POSIX.writeFile(trace.path, torn) == .success(torn.utf8.count))
         #expect(try MountedTree.traceCommand(trace.path, "--op", "write")
-                == CommandResult(status: 2, output: "fakesysfs: \(trace.path):2: not a trace line\n"))
+                == CommandResult(status: 2, output: "Error: \(trace.path):2: not a trace line\n"))
         let whole = #"{"time":"2026-12-06T10:00:00.000001Z","op":"read","path":"/x","errno":0}"# + "\n"
         unlink(trace.path)
         #expect(POSIX.writeFile(trace.path, whole) == .success(whole.utf8.count))
         #expect(try MountedTree.traceCommand(trace.path, "--op", "write") == CommandResult(status: 1, output: ""))
         let unknown = try MountedTree.traceCommand(trace.path, "--op", "wirte")
         #expect(unknown.status == 2)
-        #expect(unknown.output.hasPrefix("fakesysfs: Error: unknown operation 'wirte' for --op (known: open, read, write, "))
+        #expect(unknown.output.hasPrefix("Error: unknown operation 'wirte' for --op (known: open, read, write, "))
         let fifo = trace.path + ".fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { unlink(fifo) }
         #expect(try Command.run(["/usr/bin/timeout", "-s", "KILL", "10", try MountedTree.binary(), "trace", fifo])
-                == CommandResult(status: 2, output: "fakesysfs: cannot read \(fifo): not a regular file\n"))
+                == CommandResult(status: 2, output: "Error: cannot read \(fifo): not a regular file\n"))
     }
 }
 

@@ -44,7 +44,7 @@ import Glibc
         _ = POSIX.mkdir(target)
         defer { rmdir(target) }
         #expect(try Command.run([try MountedTree.binary(), "mount", "--scenario", place.path, target])
-                == CommandResult(status: 1, output: "Error: \(reason)\n"))
+                == CommandResult(status: 2, output: "Error: \(reason)\n"))
         #expect(!MountTable.contains(target))
     }
 
@@ -59,7 +59,7 @@ import Glibc
         _ = POSIX.mkdir(target)
         defer { rmdir(target) }
         #expect(try Command.run(["/usr/bin/timeout", "-s", "KILL", "10", try MountedTree.binary(), "mount", "--scenario", place.path, target])
-                == CommandResult(status: 1, output: "Error: \(reason)\n"))
+                == CommandResult(status: 2, output: "Error: \(reason)\n"))
         #expect(!MountTable.contains(target))
     }
 
@@ -71,7 +71,7 @@ import Glibc
         defer { tree.unmount() }
         try place.write(Self.deep)
         #expect(try tree.ctl("reload")
-                == CommandResult(status: 1, output: "fakesysfs ctl: reload: \(place.path):1: nested deeper than 64 levels\n"))
+                == CommandResult(status: 1, output: "Error: reload: \(place.path):1: nested deeper than 64 levels\n"))
         let server = try #require(tree.serverPID)
         #expect(kill(server, SIGHUP) == 0)
         #expect(eventually(within: 5) { tree.serverLog.contains("reload: \(place.path):1: nested deeper than 64 levels") })
@@ -88,7 +88,7 @@ import Glibc
         unlink(place.path)
         #expect(mkfifo(place.path, 0o600) == 0)
         #expect(try tree.ctl("reload") == CommandResult(
-            status: 1, output: "fakesysfs ctl: reload: \(place.path): not a regular file (a FIFO, socket or device)\n"))
+            status: 1, output: "Error: reload: \(place.path): not a regular file (a FIFO, socket or device)\n"))
         #expect(try tree.ctl("status").status == 0)
     }
 
