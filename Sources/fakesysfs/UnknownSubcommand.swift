@@ -26,7 +26,7 @@ struct UnknownSubcommand: CustomStringConvertible {
             if word == "help" { return nil }
             guard let next = subcommands.first(where: { $0._commandName == word }) else {
                 return UnknownSubcommand(word: word, command: path.joined(separator: " "),
-                                         known: subcommands.map { $0._commandName })
+                                         known: subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName })
             }
             command = next
             path.append(word)
