@@ -5,43 +5,91 @@ import Glibc
 #endif
 
 /// Writes an access trace: one JSON line per significant operation, each line
-/// whole, in the order the operations finished.
+/// whole, in the order the operations finished. A record the file cannot take
+/// (a full disk) is dropped whole and counted; when writing works again, a
+/// `mark` record says how many are missing, and the log says so too.
 public final class AccessTrace: Sendable {
     /// Also trace lookup and getattr, and opens for reading (many per client action).
     public let includeLookups: Bool
-    private let descriptor: Locked<Int32>
+    private let sink: Locked<Sink>
+    private let path: String
+    private let log: @Sendable (String) -> Void
+
+    private struct Sink {
+        var fd: Int32
+        var dropped = 0
+        var droppedSinceLastWrite = 0
+    }
 
     public struct OpenError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// Creates (or empties) `path`, readable only by the owner.
-    public init(path: String, includeLookups: Bool = false) throws(OpenError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw OpenError(description: "cannot write the trace to \(path): \(String(cString: strerror(errno)))")
+    /// Creates (or empties) `path`, readable only by the owner. Links are not
+    /// followed, and only a regular file is written (see `ServerFile`).
+    public init(path: String, includeLookups: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) throws(OpenError) {
+        let fd: Int32
+        do throws(ServerFile.Refusal) {
+            fd = try ServerFile.openForWriting(path, append: true, truncate: true)
+        } catch {
+            throw OpenError(description: "cannot write the trace to \(error.description)")
         }
         self.includeLookups = includeLookups
-        self.descriptor = Locked(fd)
+        self.sink = Locked(Sink(fd: fd))
+        self.path = path
+        self.log = log
     }
 
     deinit {
-        descriptor.withLock { fd in
-            if fd >= 0 { close(fd) }
+        let dropped = sink.withLock { sink in
+            if sink.fd >= 0 { close(sink.fd) }
+            return sink.droppedSinceLastWrite
         }
+        if dropped > 0 { log("trace \(path): the last \(dropped) records were dropped") }
     }
+
+    /// Records dropped so far because the file could not take them.
+    public var droppedRecords: Int { sink.withLock { $0.dropped } }
 
     public func record(_ record: TraceRecord) {
         let line = record.jsonLine() + "\n"
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
-            var bytes = Array(line.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                bytes = bytes.dropFirst(written)
+        let path = self.path
+        let message: String? = sink.withLock { sink in
+            guard sink.fd >= 0 else { return nil }
+            var resumedAfter = 0
+            if sink.droppedSinceLastWrite > 0 {
+                var gap = TraceRecord(operation: "mark", path: "")
+                gap.value = "fakesysfs: \(sink.droppedSinceLastWrite) trace records dropped here (the file could not take them)"
+                guard AccessTrace.appendWhole(gap.jsonLine() + "\n", to: sink.fd) == nil else {
+                    sink.dropped += 1
+                    sink.droppedSinceLastWrite += 1
+                    return nil
+                }
+                resumedAfter = sink.droppedSinceLastWrite
+                sink.droppedSinceLastWrite = 0
             }
+            if let error = AccessTrace.appendWhole(line, to: sink.fd) {
+                sink.dropped += 1
+                sink.droppedSinceLastWrite += 1
+                return "trace \(path): \(String(cString: strerror(error))); dropping records (whole, and counted) until it can be written"
+            }
+            return resumedAfter > 0 ? "trace \(path): writing again after dropping \(resumedAfter) records" : nil
+        }
+        if let message { log(message) }
+    }
+
+    /// Appends all of `line` in one write, or nothing: a short write is cut back
+    /// off, so no half record is ever glued to the next one. The errno on failure.
+    private static func appendWhole(_ line: String, to fd: Int32) -> Int32? {
+        let bytes = Array(line.utf8)
+        let start = lseek(fd, 0, SEEK_END)
+        while true {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written == bytes.count { return nil }
+            if written < 0 && errno == EINTR { continue }
+            let error = written < 0 ? errno : ENOSPC
+            if written > 0 && start >= 0 { _ = ftruncate(fd, start) }
+            return error
         }
     }
 }

@@ -105,7 +105,9 @@ struct Mount: ParsableCommand {
         do {
             var options = FuseServer.Options()
             options.allowOther = allowOther
-            options.trace = try traceFile.map { path in try AccessTrace(path: path, includeLookups: traceLookups) }
+            options.trace = try traceFile.map { path in
+                try AccessTrace(path: path, includeLookups: traceLookups, log: { Log.write($0) })
+            }
             let hangup = HangupTarget()
             options.onHangup = { hangup.reload() }
             let server = FuseServer(root: loaded.scenario.root, options: options) { message in

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import KernelCore
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,12 @@ struct StateFile {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
-        init(_ description: String) { self.description = description }
+        /// What a change that could not be saved is refused with.
+        let errno: Int32
+        init(_ description: String, errno: Int32 = EIO) {
+            self.description = description
+            self.errno = errno
+        }
     }
 
     /// One host keeps its state in `path`; each of several hosts in `path.<host name>`.
@@ -22,8 +28,10 @@ struct StateFile {
         }
     }
 
-    /// Restores what `path` holds (if it exists), then keeps it up to date.
+    /// Restores what `path` holds (if it exists), then keeps it up to date. The
+    /// file is locked for as long as this process lives: one server per state file.
     func attach(to host: Host) throws(Failure) {
+        try lock()
         if let saved = try load() {
             let problems = host.restore(saved)
             guard problems.isEmpty else {
@@ -43,11 +51,13 @@ struct StateFile {
 
     /// The saved state, or nil when there is no file yet.
     func load() throws(Failure) -> PersistentState? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw Failure("cannot read \(path): \(String(cString: strerror(errno)))")
+        let opened: Int32?
+        do throws(ServerFile.Refusal) {
+            opened = try ServerFile.openForReading(path)
+        } catch {
+            throw Failure("cannot read the state: \(error.description)")
         }
+        guard let fd = opened else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -70,27 +80,57 @@ struct StateFile {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do { data = try encoder.encode(state) } catch { throw Failure("cannot encode the state: \(error)") }
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure("cannot save the state to \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
+        let temporary: (fd: Int32, path: String)
+        do throws(ServerFile.Refusal) {
+            temporary = try ServerFile.createTemporary(beside: path)
+        } catch {
+            throw Failure("cannot save the state: \(error.description)", errno: error.errno)
+        }
+        var problem: Int32 = 0
         let complete = data.withUnsafeBytes { raw -> Bool in
+            var written = 0
             while written < raw.count {
-                let count = Glibc.write(fd, raw.baseAddress.map { $0 + written }, raw.count - written)
+                let count = Glibc.write(temporary.fd, raw.baseAddress.map { $0 + written }, raw.count - written)
                 if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return false }
+                if count <= 0 {
+                    problem = count < 0 ? errno : ENOSPC
+                    return false
+                }
                 written += count
             }
             return true
         }
-        let synced = complete && fsync(fd) == 0
-        let problem = String(cString: strerror(errno))
-        close(fd)
-        guard synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw Failure("cannot save the state to \(path): \(problem)")
+        if complete && fsync(temporary.fd) != 0 { problem = errno }
+        close(temporary.fd)
+        if problem == 0 && rename(temporary.path, path) != 0 { problem = errno }
+        guard problem == 0 else {
+            unlink(temporary.path)
+            throw Failure("cannot save the state to \(path): \(String(cString: strerror(problem)))", errno: problem)
         }
         syncDirectory()
+    }
+
+    /// Holds an exclusive lock on `.NAME.lock` beside the file until the process ends.
+    private func lock() throws(Failure) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let lockPath = directory + "/." + name + ".lock"
+        let fd: Int32
+        do throws(ServerFile.Refusal) {
+            fd = try ServerFile.openForWriting(lockPath)
+        } catch {
+            throw Failure("cannot lock the state: \(error.description)")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let error = errno
+            close(fd)
+            if error == EWOULDBLOCK {
+                throw Failure("\(path) is in use by another fakesysfs server (\(lockPath) is locked); give each mount its own --state")
+            }
+            throw Failure("cannot lock \(lockPath): \(String(cString: strerror(error)))")
+        }
+        // Deliberately kept open: the lock lasts as long as the server.
     }
 
     /// Makes the rename itself durable.
