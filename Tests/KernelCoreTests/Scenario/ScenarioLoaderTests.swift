@@ -1,6 +1,7 @@
 @testable import Scenario
 import SystemPackage
 import SysfsTree
+import Testbed
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -10,15 +11,6 @@ import Glibc
 /// Builds a scenario from text with the test drivers.
 func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
     try Scenario.load(yaml: yaml, file: "s.yaml", drivers: TestDrivers.lookup, driverNames: TestDrivers.names)
-}
-
-func text(_ root: Directory, _ path: String) -> String? {
-    guard let attribute = root.resolve(path) as? Attribute, let bytes = try? attribute.read() else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-func names(_ root: Directory, _ path: String) -> [String] {
-    ((root.resolve(path) as? Directory)?.list() ?? []).map(\.name).sorted()
 }
 
 @Suite struct ScenarioLoaderTests {
@@ -32,8 +24,10 @@ func names(_ root: Directory, _ path: String) -> [String] {
             """)
         #expect(scenario.hosts.map(\.name) == ["solo"])
         #expect(scenario.hosts[0].root === scenario.root)
-        #expect(names(scenario.root, "bus/pci/devices") == ["0000:00:02.0"])
-        #expect(text(scenario.root, "bus/pci/devices/0000:00:02.0/vendor") == "0x8086\n")
+        let bed = Testbed(host: scenario.hosts[0])
+        #expect(bed.host.root === scenario.root)
+        #expect(bed.names("/bus/pci/devices") == ["0000:00:02.0"])
+        #expect(bed.read("/bus/pci/devices/0000:00:02.0/vendor") == .success("0x8086\n"))
     }
 
     @Test func severalHostsEachHaveTheirOwnSys() throws {
@@ -58,24 +52,24 @@ func names(_ root: Directory, _ path: String) -> [String] {
                     driver: test-pf
             """)
         #expect(scenario.hosts.map(\.name) == ["source", "target"])
-        #expect(names(scenario.root, "") == ["source", "target"])
-        let source = try #require(scenario.root.child("source") as? Directory)
-        #expect(scenario.hosts[0].root === source)
+        #expect(scenario.root.list().map(\.name).sorted() == ["source", "target"])
+        let source = Testbed(host: scenario.hosts[0]), target = Testbed(host: scenario.hosts[1])
+        #expect(source.host.root === scenario.root.child("source"))
+        #expect(target.host.root === scenario.root.child("target"))
         #expect(scenario.hosts[0].cpuCount == 4)
-        #expect(text(source, "devices/pci0000:00/0000:00:02.0/local_cpulist") == "0-3\n")
-        #expect(text(source, "devices/pci0000:00/0000:00:02.0/flavours") == "migration_version\n")
-        #expect(text(scenario.root, "target/devices/pci0000:00/0000:3b:00.0/flavours") == "compatible json migration_version\n")
-        #expect(names(source, "bus/pci/devices") == ["0000:00:02.0", "0000:3b:00.0", "0000:3b:00.1", "0000:3b:00.2"])
-        #expect(text(source, "bus/pci/devices/0000:3b:00.0/sriov_numvfs") == "2\n")
-        #expect((source.resolve("bus/pci/devices/0000:3b:00.0", followFinalLink: false) as? Symlink)?.relativeTarget
-                == "../../../devices/pci0000:00/0000:3b:00.0")
-        #expect(names(scenario.root, "target/bus/pci/devices") == ["0000:3b:00.0"])
+        #expect(source.read("/devices/pci0000:00/0000:00:02.0/local_cpulist") == .success("0-3\n"))
+        #expect(source.read("/devices/pci0000:00/0000:00:02.0/flavours") == .success("migration_version\n"))
+        #expect(target.read("/devices/pci0000:00/0000:3b:00.0/flavours") == .success("compatible json migration_version\n"))
+        #expect(source.names("/bus/pci/devices") == ["0000:00:02.0", "0000:3b:00.0", "0000:3b:00.1", "0000:3b:00.2"])
+        #expect(source.read("/bus/pci/devices/0000:3b:00.0/sriov_numvfs") == .success("2\n"))
+        #expect(source.link("/bus/pci/devices/0000:3b:00.0") == "../../../devices/pci0000:00/0000:3b:00.0")
+        #expect(target.names("/bus/pci/devices") == ["0000:3b:00.0"])
 
         let mdevs = scenario.hosts[0].mdevs
         #expect(mdevs.count == 3)
         #expect(mdevs.contains { $0.uuid.description == "8f5a1c3e-0000-4000-8000-000000000001" && $0.typeID == "pool-large" })
-        #expect(text(source, "bus/pci/devices/0000:00:02.0/mdev_supported_types/pool-small/available_instances") == "4\n")
-        #expect(names(source, "bus/mdev/devices").count == 3)
+        #expect(source.read("/bus/pci/devices/0000:00:02.0/mdev_supported_types/pool-small/available_instances") == .success("4\n"))
+        #expect(source.names("/bus/mdev/devices").count == 3)
         #expect(scenario.summary == "2 hosts, 5 PCI functions, 3 mdevs")
     }
 
@@ -118,7 +112,7 @@ func names(_ root: Directory, _ path: String) -> [String] {
                       total_vfs: 0x10
                       model: "1.10"
             """)
-        #expect(text(scenario.root, "bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == "16\n")
+        #expect(Testbed(host: scenario.hosts[0]).read("/bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == .success("16\n"))
     }
 
     /// Opening a FIFO for reading waits for a writer; a device may never end. Neither is read.

@@ -1,4 +1,5 @@
 import SysfsTree
+import Testbed
 import Testing
 @testable import KernelCore
 
@@ -20,17 +21,17 @@ import Testing
                   - address: 0000:c1:00.0
                     driver: test-pf
             """)
-        let root = scenario.root
+        let bed = Testbed(host: scenario.hosts[0])
         #expect(scenario.hosts[0].cpuCount == 40)
-        #expect(text(root, "devices/system/cpu/online") == "0-39\n")
-        #expect(text(root, "devices/system/node/possible") == "0-3\n")
-        #expect(text(root, "devices/system/node/node2/distance") == "21 21 10 11\n")
-        #expect(text(root, "devices/system/node/node1/meminfo")?.hasPrefix("Node 1 MemTotal:       67108864 kB\n") == true)
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/numa_node") == "0\n")
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/local_cpulist") == "0-9\n")
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/local_cpus") == "00,000003ff\n")
-        #expect(text(root, "bus/pci/devices/0000:c1:00.0/numa_node") == "3\n")
-        #expect(text(root, "bus/pci/devices/0000:c1:00.0/local_cpus") == "ff,c0000000\n")
+        #expect(bed.read("/devices/system/cpu/online") == .success("0-39\n"))
+        #expect(bed.read("/devices/system/node/possible") == .success("0-3\n"))
+        #expect(bed.read("/devices/system/node/node2/distance") == .success("21 21 10 11\n"))
+        #expect(try bed.read("/devices/system/node/node1/meminfo").get().hasPrefix("Node 1 MemTotal:       67108864 kB\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/numa_node") == .success("0\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/local_cpulist") == .success("0-9\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/local_cpus") == .success("00,000003ff\n"))
+        #expect(bed.read("/bus/pci/devices/0000:c1:00.0/numa_node") == .success("3\n"))
+        #expect(bed.read("/bus/pci/devices/0000:c1:00.0/local_cpus") == .success("ff,c0000000\n"))
     }
 
     @Test func cpusAloneMakeOneNodeWithoutNUMA() throws {
@@ -42,12 +43,12 @@ import Testing
                   - address: 0000:3b:00.0
                     driver: test-pf
             """)
-        let root = scenario.root
-        #expect(text(root, "devices/system/node/online") == "0\n")
-        #expect(text(root, "devices/system/cpu/cpu39/topology/core_id") == "39\n")
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/numa_node") == "-1\n")
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/local_cpus") == "ff,ffffffff\n")
-        #expect(text(root, "bus/pci/devices/0000:3b:00.0/local_cpulist") == "0-39\n")
+        let bed = Testbed(host: scenario.hosts[0])
+        #expect(bed.read("/devices/system/node/online") == .success("0\n"))
+        #expect(bed.read("/devices/system/cpu/cpu39/topology/core_id") == .success("39\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/numa_node") == .success("-1\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/local_cpus") == .success("ff,ffffffff\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/local_cpulist") == .success("0-39\n"))
     }
 
     @Test func badTopologiesAreRefused() {

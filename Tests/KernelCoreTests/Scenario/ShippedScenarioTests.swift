@@ -1,5 +1,6 @@
 import DriverCatalog
 @testable import Scenario
+import Testbed
 import Testing
 @testable import KernelCore
 
@@ -23,14 +24,14 @@ import Testing
 
     @Test func theBenchHostHoldsOnlyQATFunctionsUnderItsFirstRootBus() throws {
         let scenario = try load("bench-1000.yaml")
-        let root = scenario.root
+        let bed = Testbed(host: scenario.hosts[0])
         defer { withExtendedLifetime(scenario) {} }
-        let functions = names(root, "devices/pci0000:00").filter { $0 != "uevent" }
+        let functions = bed.names("/devices/pci0000:00").filter { $0 != "uevent" }
         #expect(functions.count == 1000)
         #expect(functions.first == "0000:00:00.0")
         #expect(functions.last == "0000:03:1c.7")
-        #expect(text(root, "devices/pci0000:00/0000:03:1c.7/vendor") == "0x8086\n")
-        #expect(text(root, "devices/pci0000:00/0000:03:1c.7/migration_version")?.hasPrefix("qat-gen4-8086-4940-") == true)
+        #expect(bed.read("/devices/pci0000:00/0000:03:1c.7/vendor") == .success("0x8086\n"))
+        #expect(try bed.read("/devices/pci0000:00/0000:03:1c.7/migration_version").get().hasPrefix("qat-gen4-8086-4940-"))
     }
 
     @Test func theFleetFileIsWhatTheGeneratorWrites() throws {
