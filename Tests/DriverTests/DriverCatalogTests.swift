@@ -24,22 +24,21 @@ struct DriverCatalogTests {
 
     @Test("the default host has the three devices of the issue, driven by the drivers")
     func defaultHost() throws {
-        let host = try DriverCatalog.defaultHost()
-        let access = { (path: String) in (host.root.resolve(path) as? Attribute).flatMap { try? String(decoding: $0.read(), as: UTF8.self) } }
+        let bed = try Testbed.defaultHost()
         for (address, vendor, device, classCode, driver) in [
             ("0000:00:02.0", "0x8086", "0x591d", "0x030000", "i915"), ("0000:3b:00.0", "0x144d", "0xa824", "0x010802", "nvme"),
             ("0000:f3:00.0", "0x8086", "0x4940", "0x0b4000", "4xxx"),
         ] {
             let base = "/bus/pci/devices/\(address)"
-            #expect(access(base + "/vendor") == vendor + "\n")
-            #expect(access(base + "/device") == device + "\n")
-            #expect(access(base + "/class") == classCode + "\n")
-            #expect((host.root.resolve(base + "/driver", followFinalLink: false) as? Symlink)?.target == "/bus/pci/drivers/\(driver)")
+            #expect(bed.read(base + "/vendor") == .success(vendor + "\n"))
+            #expect(bed.read(base + "/device") == .success(device + "\n"))
+            #expect(bed.read(base + "/class") == .success(classCode + "\n"))
+            #expect(bed.link(base + "/driver") == "../../../bus/pci/drivers/\(driver)")
         }
-        #expect(access("/bus/pci/devices/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/migration_version")
-                == "8086-591d-GVTg_V5_4-00000001\n")
-        #expect(access("/bus/pci/devices/0000:f3:00.0/qat/cfg_services") == "sym;asym\n")
-        #expect(access("/bus/pci/devices/0000:3b:00.0/sriov_numvfs") == "0\n")
+        #expect(bed.read("/bus/pci/devices/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/migration_version")
+                == .success("8086-591d-GVTg_V5_4-00000001\n"))
+        #expect(bed.read("/bus/pci/devices/0000:f3:00.0/qat/cfg_services") == .success("sym;asym\n"))
+        #expect(bed.read("/bus/pci/devices/0000:3b:00.0/sriov_numvfs") == .success("0\n"))
     }
 
     static let flavourAttributes: [(InterfaceFlavour, [String])] = [

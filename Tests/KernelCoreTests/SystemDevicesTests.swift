@@ -38,11 +38,11 @@ import Testing
         #expect(test.read(topology + "core_id") == .success("1\n"))
         #expect(test.read(topology + "die_id") == .success("0\n"))
         #expect(test.read(topology + "cluster_id") == .success("5\n"))
-        #expect(binary(topology + "thread_siblings") == "2020\n")
-        #expect(binary(topology + "thread_siblings_list") == "5,13\n")
-        #expect(binary(topology + "core_cpus_list") == "5,13\n")
-        #expect(binary(topology + "core_siblings") == "f0f0\n")
-        #expect(binary(topology + "package_cpus_list") == "4-7,12-15\n")
+        #expect(test.read(topology + "thread_siblings") == .success("2020\n"))
+        #expect(test.read(topology + "thread_siblings_list") == .success("5,13\n"))
+        #expect(test.read(topology + "core_cpus_list") == .success("5,13\n"))
+        #expect(test.read(topology + "core_siblings") == .success("f0f0\n"))
+        #expect(test.read(topology + "package_cpus_list") == .success("4-7,12-15\n"))
         #expect((test.node(topology + "package_cpus_list") as? BinaryAttribute)?.size == 28672)
         #expect((test.node(topology + "package_cpus") as? BinaryAttribute)?.size == 4096)
         #expect(test.link("/devices/system/cpu/cpu13/node1") == "../../node/node1")
@@ -53,8 +53,8 @@ import Testing
     }
 
     @Test func nodesListTheirCPUsMemoryAndDistances() {
-        #expect(binary("/devices/system/node/node0/cpumap") == "0f0f\n")
-        #expect(binary("/devices/system/node/node1/cpulist") == "4-7,12-15\n")
+        #expect(test.read("/devices/system/node/node0/cpumap") == .success("0f0f\n"))
+        #expect(test.read("/devices/system/node/node1/cpulist") == .success("4-7,12-15\n"))
         #expect(test.read("/devices/system/node/node0/distance") == .success("10 21\n"))
         #expect(test.names("/devices/system/node/node1").filter { $0.hasPrefix("cpu") && $0 != "cpumap" && $0 != "cpulist" }
                 == ["cpu12", "cpu13", "cpu14", "cpu15", "cpu4", "cpu5", "cpu6", "cpu7"])
@@ -85,25 +85,23 @@ import Testing
         #expect(test.read("/devices/system/cpu/online") == .success("0-4,6-15\n"))
         #expect(test.read("/devices/system/cpu/offline") == .success("5\n"))
         #expect(test.node("/devices/system/cpu/cpu5/topology") == nil)
-        #expect(binary("/devices/system/node/node1/cpulist") == "4,6-7,12-15\n")
-        #expect(binary("/devices/system/cpu/cpu13/topology/thread_siblings_list") == "13\n")
+        #expect(test.read("/devices/system/node/node1/cpulist") == .success("4,6-7,12-15\n"))
+        #expect(test.read("/devices/system/cpu/cpu13/topology/thread_siblings_list") == .success("13\n"))
         #expect(test.write("/bus/pci/devices/0000:3b:00.0/numa_node", "1") == .success(1))
         #expect(test.read("/bus/pci/devices/0000:3b:00.0/local_cpulist") == .success("4,6-7,12-15\n"))
         #expect(test.write("/devices/system/cpu/cpu5/online", "0") == .success(1))
         #expect(test.write("/devices/system/cpu/cpu5/online", "on") == .success(2))
         #expect(test.read("/devices/system/cpu/online") == .success("0-15\n"))
-        #expect(binary("/devices/system/cpu/cpu5/topology/core_cpus_list") == "5,13\n")
+        #expect(test.read("/devices/system/cpu/cpu5/topology/core_cpus_list") == .success("5,13\n"))
         #expect(test.uevents.all.filter { $0.subsystem == "cpu" }.map { "\($0.action) \($0.devpath)" }
                 == ["offline /devices/system/cpu/cpu5", "online /devices/system/cpu/cpu5"])
     }
 
     @Test func theLastOnlineCPUStays() {
-        let host = Host(name: "one", topology: .singleNode(cpus: 2))
-        let online = host.root.resolve("/devices/system/cpu/cpu1/online") as? Attribute
-        #expect(Result { () throws(Errno) in try online?.write(Array("0".utf8)) } == .success(1))
-        let cpu0 = host.root.resolve("/devices/system/cpu/cpu0/online")
-        #expect(cpu0 == nil)
-        #expect(Result { () throws(Errno) in try host.system.setOnline(0, false) } == .failure(.resourceBusy))
+        let one = Testbed(host: Host(name: "one", topology: .singleNode(cpus: 2)))
+        #expect(one.write("/devices/system/cpu/cpu1/online", "0") == .success(1))
+        #expect(one.node("/devices/system/cpu/cpu0/online") == nil)
+        #expect(Result { () throws(Errno) in try one.host.system.setOnline(0, false) } == .failure(.resourceBusy))
     }
 
     @Test func hugePagesComeOutOfTheNodesFreeMemory() {
@@ -131,12 +129,5 @@ import Testing
         #expect(test.write("/bus/cpu/drivers_probe", "cpu3\n") == .success(5))
         #expect(test.write("/bus/node/drivers_autoprobe", "0") == .success(1))
         #expect(test.read("/bus/node/drivers_autoprobe") == .success("0\n"))
-    }
-
-    private func binary(_ path: String) -> String? {
-        guard let file = test.node(path) as? BinaryAttribute, let bytes = try? file.read(offset: 0, count: 1 << 16) else {
-            return nil
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -81,11 +81,14 @@ public final class Testbed: Sendable {
         return host.root.resolve(path)
     }
 
-    /// One read of a whole attribute, as `cat` would get it.
+    /// The whole of a text or binary attribute, as `cat` would get it.
     public func read(_ path: String) -> Result<String, Errno> {
         switch node(path) {
         case let attribute as Attribute:
             return Result { () throws(Errno) in String(decoding: try attribute.read(), as: UTF8.self) }
+        case let file as BinaryAttribute:
+            let count = file.size > 0 ? file.size : 1 << 16
+            return Result { () throws(Errno) in String(decoding: try file.read(offset: 0, count: count), as: UTF8.self) }
         case is Directory: return .failure(.isDirectory)
         default: return .failure(.noSuchFileOrDirectory)
         }
