@@ -25,6 +25,9 @@ static inline int clinux_become_subreaper(void) { return prctl(PR_SET_CHILD_SUBR
 /* The caller gets `signal` when the thread that started it exits. */
 static inline int clinux_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0); }
 
+/* A descriptor that polls readable once process `pid` has exited. */
+static inline int clinux_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
 /* mount_setattr(2) with MOUNT_ATTR_RDONLY and AT_RECURSIVE: the mount at
    `path` and every mount below it become read-only. */
 static inline int clinux_make_read_only_recursively(const char *path) {

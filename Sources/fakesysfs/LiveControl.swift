@@ -30,8 +30,10 @@ final class LiveControl: Sendable {
                                 driverNames: DriverCatalog.names,
                                 readScenario: scenarioFile.map { reader(for: absolute($0)) },
                                 flush: { server.flushControlChanges() })
+        let attachments = RunAttachments(system: system, log: log)
         let socket = try ControlServer(path: path, log: log) { request in
-            system.execute(request.arguments)
+            request.arguments.first == RunAttachments.verb
+                ? attachments.attach(Array(request.arguments.dropFirst())) : system.execute(request.arguments)
         }
         log("control socket \(path)")
         hangup.point(at: system)

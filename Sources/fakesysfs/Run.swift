@@ -54,8 +54,11 @@ struct Run: ParsableCommand {
     @Option(help: "A scenario file (YAML) describing the hosts; the embedded default host without it.")
     var scenario: String?
 
-    @Option(help: ArgumentHelp("With a scenario of several hosts, the one whose tree becomes /sys.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("With several hosts, the one whose tree becomes /sys.", valueName: "NAME"))
     var host: String?
+
+    @Option(help: ArgumentHelp("Use the server of a `fakesysfs mount` at MOUNTPOINT instead of serving: several runs (one per host) share its trees, each with its own namespaces and that host's uevents.", valueName: "MOUNTPOINT"))
+    var attach: String?
 
     @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next run or mount with the same FILE.", valueName: "FILE"))
     var state: String?
@@ -80,6 +83,9 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command to run after --") }
+        if attach != nil, scenario != nil || state != nil || traceFile != nil || control != nil {
+            throw ValidationError("with --attach, the mount's server has the scenario, state, trace and control socket")
+        }
     }
 
     func run() throws {
@@ -92,6 +98,7 @@ struct Run: ParsableCommand {
     }
 
     private func execute() throws(RunFailure) -> Int32 {
+        if let attach { return try executeAttached(to: attach) }
         let logFD = try openLog()
         defer { if logFD != STDERR_FILENO { close(logFD) } }
         let serverLog: @Sendable (String) -> Void = { message in
@@ -163,6 +170,26 @@ struct Run: ParsableCommand {
 
         if let signal = CommandProcess.pendingTermination() { return 128 + signal }
         let (pid, liveness) = try NamespaceInit.spawn(command, environment: environment(controlSocket: socketPath))
+        defer { close(liveness) }
+        return CommandProcess.wait(for: pid)
+    }
+
+    /// The command over one host of a running mount: no server of its own.
+    private func executeAttached(to mountpoint: String) throws(RunFailure) -> Int32 {
+        let logFD = try openLog()
+        defer { if logFD != STDERR_FILENO { close(logFD) } }
+        let attached = try AttachedMount.resolve(mountpoint, host: host)
+        CommandProcess.blockSignals()
+        let sandbox = try Sandbox.enter()
+        defer { sandbox.remove() }
+        let reply = ControlClient.send(ControlRequest(arguments: [RunAttachments.verb, attached.host, String(getpid())]),
+                                       to: attached.socket)
+        guard reply.status == 0 else { throw RunFailure("the server of \(mountpoint) refused the run: \(reply.error)") }
+        try Loopback.bringUp()
+        let mounts = try sandbox.bindOverHost(tree: attached.tree) { Log.write($0, to: logFD) }
+        defer { Sandbox.unmount(mounts) }
+        if let signal = CommandProcess.pendingTermination() { return 128 + signal }
+        let (pid, liveness) = try NamespaceInit.spawn(command, environment: environment(controlSocket: attached.socket))
         defer { close(liveness) }
         return CommandProcess.wait(for: pid)
     }
