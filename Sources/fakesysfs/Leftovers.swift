@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,17 +9,7 @@ import Glibc
 /// whatever is left when the first process exits, the kernel kills.
 enum Leftovers {
     static func members() -> [pid_t] {
-        guard let directory = opendir("/proc") else { return [] }
-        defer { closedir(directory) }
-        var pids: [pid_t] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard let pid = pid_t(name), pid != getpid(), !isZombie(pid) else { continue }
-            pids.append(pid)
-        }
-        return pids.sorted()
+        directoryEntryNames("/proc").compactMap { pid_t($0) }.filter { $0 != getpid() && !isZombie($0) }.sorted()
     }
 
     /// SIGTERM to every other process of the namespace, then SIGKILL to those still there after `graceSeconds`.

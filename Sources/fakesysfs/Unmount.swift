@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,14 +45,8 @@ struct Unmount: ParsableCommand {
 /// The fakesysfs servers of a mount point, found by their command lines.
 enum ServerProcesses {
     static func serving(_ mountpoint: String) -> [pid_t] {
-        guard let directory = opendir("/proc") else { return [] }
-        defer { closedir(directory) }
         var pids: [pid_t] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard let pid = pid_t(name), pid != getpid() else { continue }
+        for pid in directoryEntryNames("/proc").compactMap({ pid_t($0) }) where pid != getpid() {
             let arguments = commandLine(of: pid)
             if arguments.contains("--foreground"), arguments.contains("mount"), arguments.last == mountpoint
                 || arguments.contains(mountpoint), arguments.first.map({ $0.hasSuffix("fakesysfs") }) == true {
