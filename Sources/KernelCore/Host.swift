@@ -13,6 +13,8 @@ public final class Host: @unchecked Sendable {
     /// The CPUs and NUMA nodes under `/devices/system`.
     public let system: SystemDevices
     public var cpuCount: Int { system.topology.cpuCount }
+    /// The loaded modules under `/module`, whose drivers are registered.
+    public let modules = ModuleRegistry()
     /// Where the core explains refusals, as the kernel's log would.
     public let log: @Sendable (String) -> Void
     /// The rate limit of the refusals any writer can provoke (a `migration_version` string).
@@ -40,6 +42,7 @@ public final class Host: @unchecked Sendable {
         buildMdevBus()
         buildCPUDirectories()
         buildNodeDirectories()
+        for module in ModuleCatalog.always { loadModule(module) }
     }
 
     // MARK: Devices
@@ -67,7 +70,12 @@ public final class Host: @unchecked Sendable {
             pciDevices.symlink(device.directory.name, to: device.devpath)
             joinIOMMUGroup(group, path: device.devpath, name: device.directory.name)
             if let physicalFunction { linkVirtualFunction(device, to: physicalFunction) }
-            if let driver = spec.kernelDriver { bind(device, to: driver) }
+            if let driver = spec.kernelDriver {
+                if modules.module(registering: driver) == nil, let module = ModuleCatalog.registering(pciDriver: driver) {
+                    loadModule(module)
+                }
+                bind(device, to: driver)
+            }
             emit(UEvent(action: .add, devpath: device.devpath, subsystem: "pci",
                         properties: device.ueventProperties))
             if spec.sriov != nil && device.sriov?.numVFs == 0 && spec.initialVFs > 0 {
@@ -243,6 +251,7 @@ public final class Host: @unchecked Sendable {
                      "class/net", "devices/virtual/net"] {
             _ = root.directory(path.components)
         }
+        root.directory("module")
         return (devices, drivers, root.directory("kernel").directory("iommu_groups"))
     }
 }
