@@ -3,9 +3,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// Serves control commands on a Unix socket, one connection at a time, on a
-/// thread of its own. Only the server's own user (and root) may talk to it:
-/// the socket is mode 0600 in a 0700 directory, and each peer's uid is checked.
+/// Serves control commands on a Unix socket: a thread of its own accepts,
+/// and each connection is served on a thread of its own, so a silent or slow
+/// client holds up no one else and is dropped when its time is up. Only the
+/// server's own user (and root) may talk to it: the socket is mode 0600 in a
+/// 0700 directory, and each peer's uid is checked.
 public final class ControlServer: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -17,6 +19,7 @@ public final class ControlServer: @unchecked Sendable {
     private let handler: @Sendable (ControlRequest) -> ControlReply
     private let log: @Sendable (String) -> Void
     private var thread: pthread_t?
+    private let connections = ControlConnections()
 
     public init(path: String, log: @escaping @Sendable (String) -> Void,
                 handler: @escaping @Sendable (ControlRequest) -> ControlReply) throws(Failure) {
@@ -57,13 +60,14 @@ public final class ControlServer: @unchecked Sendable {
         thread = created
     }
 
-    /// Stops accepting, waits for a command in progress, and removes the socket.
+    /// Stops accepting, waits for the commands in progress, and removes the socket.
     public func stop() {
         guard let thread else { return }
         var byte: UInt8 = 1
         _ = write(stopPipe.write, &byte, 1)
         pthread_join(thread, nil)
         self.thread = nil
+        connections.waitUntilNoneRemain()
         unlink(path)
         closeDescriptors()
     }
@@ -109,13 +113,21 @@ public final class ControlServer: @unchecked Sendable {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
             _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
-            handle(connection)
-            close(connection)
+            let started = connections.start { [self] in
+                handle(connection)
+                close(connection)
+            }
+            if !started {
+                SocketIO.setTimeout(connection, seconds: 1)
+                try? SocketIO.writeAll(connection, ControlWire.encode(
+                    ControlReply.failure("busy: \(ControlConnections.limit) control connections are open")))
+                close(connection)
+            }
         }
     }
 
     private func handle(_ connection: Int32) {
-        SocketIO.setTimeout(connection, seconds: 10)
+        SocketIO.setTimeout(connection, seconds: ControlConnections.secondsPerClient)
         guard let uid = SocketIO.peerUID(connection), uid == getuid() || uid == 0 else {
             log("control: refused a connection from another user")
             try? SocketIO.writeAll(connection, ControlWire.encode(
@@ -123,14 +135,14 @@ public final class ControlServer: @unchecked Sendable {
             return
         }
         let reply: ControlReply
-        do {
-            let line = try SocketIO.readLine(connection, limit: ControlWire.maximumBytes)
+        switch ControlConnections.readRequest(connection, limit: ControlWire.maximumBytes) {
+        case .success(let line):
             if let request = ControlWire.decode(ControlRequest.self, from: line) {
                 reply = handler(request)
             } else {
                 reply = .failure("malformed control request")
             }
-        } catch {
+        case .failure(let error):
             reply = .failure(error.description)
         }
         try? SocketIO.writeAll(connection, ControlWire.encode(reply))
