@@ -6,25 +6,23 @@ import Glibc
 #endif
 
 /// Serves a `SysfsTree` through the libfuse3 low-level API with sysfs
-/// semantics. One immutable server object is reached from every callback
-/// through the session's userdata; all mutable state sits behind locks.
-public final class FuseServer: @unchecked Sendable {
+/// semantics. One server object is reached from every callback through the
+/// session's userdata; its mutable state is atomic or behind locks.
+public final class FuseServer: Sendable {
     public struct Options: Sendable {
         public var allowOther = false
         /// How long the kernel may keep names and attributes. Every change is
         /// invalidated at once, so this only bounds the harm of a missed
-        /// invalidation (sysfs dentries never expire); 0 while a fault is in force.
+        /// invalidation (sysfs dentries never expire); 0 while the hooks forbid caching.
         public var cacheTimeout: Double = 60
         /// libfuse's default, as the C baseline's: idle workers are never
         /// destroyed, and every extra one takes turns with the rest for each
-        /// request (16 instead of 10 cost 10-12 % at 8 client threads on 2 CPUs).
+        /// request (BENCHMARKS.md has the measurements).
         public var maxThreads: UInt32 = 10
         public var fsName = "fakesysfs"
         /// Has a fusermount3 helper unmount if the server dies. A mount inside a
         /// private mount namespace needs none: it goes with the namespace.
         public var autoUnmount = true
-        /// Where to write the access trace, if anywhere.
-        public var trace: AccessTrace?
         /// Called on a thread of its own for each SIGHUP; without it SIGHUP ends the loop as SIGTERM does.
         public var onHangup: (@Sendable () -> Void)?
 
@@ -49,17 +47,21 @@ public final class FuseServer: @unchecked Sendable {
     let inodes: InodeTable
     let options: Options
     let log: @Sendable (String) -> Void
-    /// The faults injected into the callbacks; empty unless a scenario or control command adds some.
-    public let faults = FaultPlan()
+    /// What the server's user adds to each request (faults, a trace); nil for none.
+    let hooks: (any RequestHooks)?
+    let pauses: RequestPauses
     /// Set once before the loop starts; read by callbacks to send invalidations.
-    private(set) var session: OpaquePointer?
-    /// `faults.additionCount` when the kernel's caches were last dropped for a new fault.
-    private let faultsAdded = Atomic<UInt64>(0)
+    private let session = Atomic<UInt>(0)
+    /// `hooks.cachingAllowed` when control changes were last flushed.
+    private let cachingWasAllowed = Atomic<Bool>(true)
 
-    public init(root: Directory, options: Options = Options(), log: @escaping @Sendable (String) -> Void) {
+    public init(root: Directory, options: Options = Options(), hooks: (any RequestHooks)? = nil,
+                log: @escaping @Sendable (String) -> Void) {
         self.root = root
         self.inodes = InodeTable(root: root)
         self.options = options
+        self.hooks = hooks
+        self.pauses = RequestPauses(workers: options.maxThreads)
         self.log = log
         self.changes = root.changes
         changes.startObserving()
@@ -81,7 +83,8 @@ public final class FuseServer: @unchecked Sendable {
             cfuse_session_new(args, &operations, userdata)
         }) else { throw .session }
         defer { fuse_session_destroy(session) }
-        self.session = session
+        self.session.store(UInt(bitPattern: session), ordering: .releasing)
+        defer { self.session.store(0, ordering: .releasing) }
 
         guard fuse_set_signal_handlers(session) == 0 else { throw .session }
         defer { fuse_remove_signal_handlers(session) }
@@ -98,59 +101,36 @@ public final class FuseServer: @unchecked Sendable {
         log("unmounting \(mountpoint)")
     }
 
-    /// Tells the kernel about the names this thread's changes made stale.
-    /// A node that went away is reported deleted, with whatever the kernel
-    /// knows below it first, so the kernel drops those inodes and forgets them
-    /// at once; an inode that is merely invalidated stays cached (and pinned
-    /// in `inodes`) until memory pressure. Every changed directory loses its
-    /// cached attributes and listing. Deletions that would take the lock
-    /// of `written` (the file whose write is being served) are returned for
-    /// `deleteNames` to report after the reply, as waiting for that lock
-    /// before replying would deadlock; the name that heads them is
-    /// invalidated at once (that takes only its directory's lock), so no
-    /// path through it outlives the reply.
-    @discardableResult
-    func flushChanges(writing written: Node? = nil) -> [InodeTable.Name] {
-        guard let session else { return [] }
-        var deferred: [InodeTable.Name] = []
-        var changedDirectories: [UInt64] = []
-        changes.drain { change in
-            guard inodes.isKnown(change.parent) else { return }
-            if !changedDirectories.contains(change.parent) { changedDirectories.append(change.parent) }
-            if let child = change.child, inodes.isKnown(child) {
-                let names = inodes.namesToDelete(child, name: change.name, in: change.parent)
-                if let written, names.contains(where: { $0.child == written.id }) {
-                    if let head = names.last { notify(session, parent: head.parent, child: nil, name: head.name) }
-                    deferred += names
-                } else {
-                    deleteNames(names)
-                }
-                return
-            }
-            notify(session, parent: change.parent, child: nil, name: change.name)
-        }
-        for directory in changedDirectories {
-            _ = fuse_lowlevel_notify_inval_inode(session, directory, 0, 0)
-        }
-        return deferred
+    private var currentSession: OpaquePointer? {
+        OpaquePointer(bitPattern: session.load(ordering: .acquiring))
+    }
+
+    /// Tells the kernel what this thread's tree changes made stale, and
+    /// returns what must wait until the reply to a write of `written` is sent.
+    func flushChanges(writing written: Node? = nil) -> [NotificationPlan.Notice] {
+        var drained: [TreeEvents.Change] = []
+        changes.drain { drained.append($0) }
+        guard !drained.isEmpty else { return [] }
+        let plan = NotificationPlan(drained, inodes: inodes, writing: written)
+        send(plan.beforeReply)
+        return plan.afterReply
     }
 
     /// The same for a thread that changes the tree outside a FUSE callback (a
     /// control command): it calls this before it reports the change done.
     public func flushControlChanges() {
-        deleteNames(flushChanges())
-        let added = faults.additionCount
-        if faultsAdded.exchange(added, ordering: .acquiringAndReleasing) != added { dropCaches() }
+        send(flushChanges())
+        let allowed = hooks?.cachingAllowed ?? true
+        if cachingWasAllowed.exchange(allowed, ordering: .acquiringAndReleasing) && !allowed { dropCaches() }
     }
 
-    /// How long the kernel may keep what a reply tells it: nothing while a
-    /// fault is in force, so that every lookup and getattr reaches the fault plan.
-    var cacheTimeout: Double { faults.isEmpty ? options.cacheTimeout : 0 }
+    /// How long the kernel may keep what a reply tells it.
+    var cacheTimeout: Double { hooks?.cachingAllowed ?? true ? options.cacheTimeout : 0 }
 
     /// Has the kernel forget every name and attribute it holds, as when a
     /// fault is added: a path it had cached must meet the fault at once.
     private func dropCaches() {
-        guard let session else { return }
+        guard let session = currentSession else { return }
         let (names, inodes) = self.inodes.everything()
         for name in names {
             notify(session, parent: name.parent, child: nil, name: name.name)
@@ -160,12 +140,14 @@ public final class FuseServer: @unchecked Sendable {
         }
     }
 
-    /// Reports names deleted, children before their directory; a name the
-    /// kernel cannot delete (a directory still in use) is invalidated instead.
-    func deleteNames(_ names: [InodeTable.Name]) {
-        guard let session else { return }
-        for name in names {
-            notify(session, parent: name.parent, child: name.child, name: name.name)
+    func send(_ notices: [NotificationPlan.Notice]) {
+        guard !notices.isEmpty, let session = currentSession else { return }
+        for notice in notices {
+            switch notice {
+            case .invalidateName(let parent, let name): notify(session, parent: parent, child: nil, name: name)
+            case .delete(let name): notify(session, parent: name.parent, child: name.child, name: name.name)
+            case .invalidateDirectory(let inode): _ = fuse_lowlevel_notify_inval_inode(session, inode, 0, 0)
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import SysfsTree
 /// The nodes the kernel currently holds references to, by inode number, with
 /// their lookup counts (FUSE's `nlookup`), and which of them the kernel
 /// knows below which directory. A node's inode number is its never-reused
-/// `id`, so an entry is dropped when the kernel forgets it.
+/// `id`, except that the served root is FUSE's root inode (whatever its id)
+/// and a node with that id takes the root's id instead; so an entry is
+/// dropped when the kernel forgets it.
 final class InodeTable: Sendable {
     private struct Entry {
         let node: Node
@@ -25,11 +27,23 @@ final class InodeTable: Sendable {
     }
 
     private let table: Locked<Table>
+    /// FUSE_ROOT_ID.
     static let rootInode: UInt64 = 1
+    private let rootID: UInt64
 
     init(root: Directory) {
+        rootID = root.id
         table = Locked(Table(entries: [InodeTable.rootInode: Entry(node: root, parent: nil, lookups: 1)]))
     }
+
+    /// The inode number of the node with `id`: the two ids are swapped, so the mapping is its own inverse.
+    func inode(ofNodeID id: UInt64) -> UInt64 {
+        if id == rootID { return InodeTable.rootInode }
+        if id == InodeTable.rootInode { return rootID }
+        return id
+    }
+
+    func inode(of node: Node) -> UInt64 { inode(ofNodeID: node.id) }
 
     func node(_ inode: UInt64) -> Node? {
         table.withLock { $0.entries[inode]?.node }
@@ -41,15 +55,16 @@ final class InodeTable: Sendable {
 
     /// Records one more kernel reference, as a successful lookup reply makes.
     func remember(_ node: Node) {
+        let inode = inode(of: node)
+        let parent = node.parent.map { self.inode(of: $0) }
         table.withLock { table in
-            if var entry = table.entries[node.id] {
+            if var entry = table.entries[inode] {
                 entry.lookups &+= 1
-                table.entries[node.id] = entry
+                table.entries[inode] = entry
                 return
             }
-            let parent = node.parent?.id
-            table.entries[node.id] = Entry(node: node, parent: parent, lookups: 1)
-            if let parent { table.children[parent, default: []].insert(node.id) }
+            table.entries[inode] = Entry(node: node, parent: parent, lookups: 1)
+            if let parent { table.children[parent, default: []].insert(inode) }
         }
     }
 

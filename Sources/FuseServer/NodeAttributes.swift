@@ -28,9 +28,9 @@ extension Node {
 
     var canWrite: Bool { (kind == .attribute || kind == .binaryAttribute) && mode & 0o222 != 0 }
 
-    func statBuffer() -> stat {
+    func statBuffer(inode: UInt64) -> stat {
         var buffer = stat()
-        buffer.st_ino = UInt(truncatingIfNeeded: id)
+        buffer.st_ino = UInt(truncatingIfNeeded: inode)
         buffer.st_mode = fileType | UInt32(mode)
         var modified = created
         if kind == .directory, let directory = self as? Directory {

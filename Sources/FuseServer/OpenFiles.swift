@@ -51,21 +51,23 @@ final class OpenDirectory: Sendable {
     init(directory: Directory) { self.directory = directory }
 
     /// The listing, taken anew when `restart` is true or none was taken yet.
-    func entries(restart: Bool) -> [Entry] {
+    func entries(restart: Bool, inodes: InodeTable) -> [Entry] {
         listing.withLock { listing in
-            if restart || listing == nil { listing = OpenDirectory.list(directory) }
+            if restart || listing == nil { listing = OpenDirectory.list(directory, inodes: inodes) }
             return listing ?? []
         }
     }
 
-    private static func list(_ directory: Directory) -> [Entry] {
+    private static func list(_ directory: Directory, inodes: InodeTable) -> [Entry] {
         let children = directory.list()
         var entries: [Entry] = []
         entries.reserveCapacity(children.count + 2)
-        entries.append(Entry(name: ".", inode: directory.id, mode: directory.fileType))
-        entries.append(Entry(name: "..", inode: directory.parent?.id ?? InodeTable.rootInode, mode: directory.fileType))
+        let inode = inodes.inode(of: directory)
+        let parent = inode == InodeTable.rootInode ? inode : directory.parent.map { inodes.inode(of: $0) } ?? inode
+        entries.append(Entry(name: ".", inode: inode, mode: directory.fileType))
+        entries.append(Entry(name: "..", inode: parent, mode: directory.fileType))
         for child in children {
-            entries.append(Entry(name: child.name, inode: child.id, mode: child.directoryEntryMode))
+            entries.append(Entry(name: child.name, inode: inodes.inode(of: child), mode: child.directoryEntryMode))
         }
         return entries
     }

@@ -67,6 +67,9 @@ extension FuseServer {
             if let info { OpenHandles.release(cfuse_file_handle(info)) }
             fuse_reply_err(request, 0)
         }
+        ops.listxattr = { request, inode, size in
+            FuseServer.serve(request) { server in server.listxattr(request, inode: inode, size: size) }
+        }
         ops.statfs = { request, _ in
             var info = statvfs()
             info.f_bsize = 4096
@@ -100,13 +103,29 @@ extension FuseServer {
         if !borrow(request, body) { fuse_reply_err(request, EIO) }
     }
 
+    // MARK: Hooks
+
+    /// Asks the hooks about `operation` on `subject`; when they fail it, this
+    /// replies with their errno and returns nil: the callback must return at once.
+    private func admit(_ request: fuse_req_t?, _ operation: FuseOperation,
+                       _ subject: FuseRequest.Subject) -> FuseRequest? {
+        let described = FuseRequest(operation, subject, request: request, pauses: pauses)
+        guard let hooks, let error = hooks.before(described) else { return described }
+        fuse_reply_err(request, error)
+        return nil
+    }
+
+    private func finish(_ request: FuseRequest, _ outcome: RequestOutcome) {
+        hooks?.after(request, outcome)
+    }
+
     // MARK: Names and attributes
 
     func entry(for node: Node) -> fuse_entry_param {
         var entry = fuse_entry_param()
-        entry.ino = node.id
+        entry.ino = inodes.inode(of: node)
         entry.generation = 1
-        entry.attr = node.statBuffer()
+        entry.attr = node.statBuffer(inode: entry.ino)
         entry.attr_timeout = cacheTimeout
         entry.entry_timeout = cacheTimeout
         return entry
@@ -118,18 +137,18 @@ extension FuseServer {
             return
         }
         let childName = String(cString: name)
-        if injectFault(request, .lookup, in: directory, name: childName) { return }
-        let found = directory.child(childName)
-        traceLookup(request, in: directory, name: childName, found: found)
-        guard let child = found else {
+        guard let described = admit(request, .lookup, .name(childName, in: directory)) else { return }
+        guard let child = directory.child(childName) else {
             fuse_reply_err(request, ENOENT)
+            finish(described, RequestOutcome(errno: ENOENT))
             return
         }
         var reply = entry(for: child)
         inodes.remember(child)
         if fuse_reply_entry(request, &reply) != 0 {
-            inodes.forget(child.id, lookups: 1)
+            inodes.forget(reply.ino, lookups: 1)
         }
+        finish(described, RequestOutcome())
     }
 
     func getattr(_ request: fuse_req_t?, inode: fuse_ino_t) {
@@ -137,10 +156,10 @@ extension FuseServer {
             fuse_reply_err(request, ENOENT)
             return
         }
-        if injectFault(request, .getattr, on: node) { return }
-        traceGetattr(request, node: node)
-        var buffer = node.statBuffer()
+        guard let described = admit(request, .getattr, .node(node)) else { return }
+        var buffer = node.statBuffer(inode: inode)
         fuse_reply_attr(request, &buffer, cacheTimeout)
+        finish(described, RequestOutcome())
     }
 
     /// Truncation (any size, as the `O_TRUNC` of `echo >`) and timestamp
@@ -154,7 +173,7 @@ extension FuseServer {
             fuse_reply_err(request, EPERM)
             return
         }
-        var buffer = node.statBuffer()
+        var buffer = node.statBuffer(inode: inode)
         fuse_reply_attr(request, &buffer, cacheTimeout)
     }
 
@@ -163,10 +182,12 @@ extension FuseServer {
             fuse_reply_err(request, EINVAL)
             return
         }
-        if injectFault(request, .readlink, on: link) { return }
+        guard let described = admit(request, .readlink, .node(link)) else { return }
         let target = link.relativeTarget
-        traceReadlink(request, link: link, target: target)
         _ = fuse_reply_readlink(request, target)
+        var outcome = RequestOutcome()
+        outcome.target = target
+        finish(described, outcome)
     }
 
     // MARK: Files
@@ -182,16 +203,19 @@ extension FuseServer {
             fuse_reply_err(request, ENOENT)
             return
         }
-        if injectFault(request, .open, on: node) { return }
+        guard let described = admit(request, .open, .node(node)) else { return }
         let access = cfuse_file_flags(info) & O_ACCMODE
         let wantsRead = access == O_RDONLY || access == O_RDWR
         let wantsWrite = access == O_WRONLY || access == O_RDWR
-        let refused = (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead)
-        traceOpen(request, node: node, read: wantsRead, write: wantsWrite, errno: refused ? EACCES : 0)
-        if refused {
+        var outcome = RequestOutcome()
+        outcome.access = wantsRead ? (wantsWrite ? .readWrite : .read) : .write
+        if (wantsWrite && !node.canWrite) || (wantsRead && !node.canRead) {
+            outcome.errno = EACCES
+            finish(described, outcome)
             fuse_reply_err(request, EACCES)
             return
         }
+        finish(described, outcome)
         cfuse_set_open_flags(info, 1, 1)
         // Only a reader needs a show buffer; a write-only open hands the node itself over.
         let privileged = (node as? BinaryAttribute)?.unprivilegedSize == nil || callerHasSysAdmin(request)
@@ -203,14 +227,19 @@ extension FuseServer {
             fuse_reply_err(request, EBADF)
             return
         }
-        if handle.node.isRemoved {
+        let node = handle.node
+        if node.isRemoved {
             fuse_reply_err(request, ENODEV)
             return
         }
-        // A text attribute's `show` runs at offset 0; later reads continue its buffer, so faults apply there.
-        if offset == 0 || handle.node is BinaryAttribute, injectFault(request, .read, on: handle.node) { return }
+        // A text attribute's `show` runs at offset 0; later reads continue its buffer, which hooks do not see.
+        var described: FuseRequest?
+        if offset == 0 || node is BinaryAttribute {
+            guard let admitted = admit(request, .read, .node(node)) else { return }
+            described = admitted
+        }
         let result: Result<ArraySlice<UInt8>, Errno>
-        switch handle.node {
+        switch node {
         case let attribute as Attribute:
             result = Result { () throws(Errno) in
                 try handle.read(offset: offset, count: size) { () throws(Errno) in try attribute.read() }
@@ -222,15 +251,22 @@ extension FuseServer {
         default:
             result = .failure(.isDirectory)
         }
-        traceRead(request, node: handle.node, offset: offset, result: result.map { $0.count })
+        var outcome = RequestOutcome()
+        outcome.offset = offset
         switch result {
         case .success(let bytes):
             bytes.withUnsafeBytes { raw in
                 _ = fuse_reply_buf(request, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
             }
+            outcome.length = bytes.count
         case .failure(let error):
-            log("read \(handle.node.path): \(error)")
             fuse_reply_err(request, error.rawValue)
+            outcome.errno = error.rawValue
+        }
+        if let described {
+            finish(described, outcome)
+        } else if outcome.errno != 0 {
+            finish(FuseRequest(.read, .node(node), request: request, pauses: pauses), outcome)
         }
     }
 
@@ -246,47 +282,64 @@ extension FuseServer {
             fuse_reply_err(request, ENODEV)
             return
         }
-        if injectFault(request, .write, on: node) { return }
+        guard let described = admit(request, .write, .node(node)) else { return }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : size)
+        let offered = node is Attribute ? Array(bytes.prefix(Attribute.pageSize)) : Array(bytes)
         let (result, reasons) = KernelMessages.capture { () -> Result<Int, Errno> in
             switch node {
             case let attribute as Attribute:
                 opened.readBuffer?.invalidate()
-                let page = Array(UnsafeRawBufferPointer(rebasing: bytes.prefix(Attribute.pageSize)))
-                return Result { () throws(Errno) in try attribute.write(page) }
+                return Result { () throws(Errno) in try attribute.write(offered) }
             case let binary as BinaryAttribute:
-                return Result { () throws(Errno) in try binary.write(offset: offset, bytes: Array(bytes)) }
+                return Result { () throws(Errno) in try binary.write(offset: offset, bytes: offered) }
             default:
                 return .failure(.isDirectory)
             }
         }
         let deferred = flushChanges(writing: node)
-        traceWrite(request, node: node, bytes: bytes, offset: offset, result: result, reasons: reasons)
+        var outcome = RequestOutcome()
+        outcome.offset = offset
+        outcome.length = size
+        outcome.written = offered
+        outcome.reasons = reasons
         switch result {
         case .success(let count):
             fuse_reply_write(request, count)
         case .failure(let error):
-            // A store that said why in the kernel log needs no second line.
-            if reasons.isEmpty { log("write \(node.path) (\(size) bytes): \(error)") }
             fuse_reply_err(request, error.rawValue)
+            outcome.errno = error.rawValue
         }
-        deleteNames(deferred)
+        send(deferred)
+        finish(described, outcome)
+    }
+
+    /// kernfs keeps no extended attributes for sysfs files: the list is empty.
+    func listxattr(_ request: fuse_req_t?, inode: fuse_ino_t, size: Int) {
+        guard inodes.node(inode) != nil else {
+            fuse_reply_err(request, ENOENT)
+            return
+        }
+        if size == 0 {
+            fuse_reply_xattr(request, 0)
+        } else {
+            fuse_reply_buf(request, nil, 0)
+        }
     }
 
     // MARK: Directories
 
     /// The kernel may keep the listing (FOPEN_CACHE_DIR) until a change
-    /// invalidates the directory; with faults in force every readdir must
-    /// reach the server, so nothing is kept then.
+    /// invalidates the directory; while the hooks forbid caching, every
+    /// readdir must reach the server, so nothing is kept then.
     func opendir(_ request: fuse_req_t?, inode: fuse_ino_t, info: UnsafeMutablePointer<fuse_file_info>?) {
         guard let info, let directory = inodes.node(inode) as? Directory else {
             fuse_reply_err(request, ENOTDIR)
             return
         }
-        if injectFault(request, .open, on: directory) { return }
-        if faults.isEmpty { cfuse_set_cached_directory(info) }
-        traceReaddir(request, directory: directory)
+        guard let described = admit(request, .open, .node(directory)) else { return }
+        if hooks?.cachingAllowed ?? true { cfuse_set_cached_directory(info) }
         replyOpen(request, info: info, handle: OpenDirectory(directory: directory))
+        finish(FuseRequest(.readdir, described.subject, request: request, pauses: pauses), RequestOutcome())
     }
 
     /// Hands `handle` to the kernel as `fi->fh`; if the reply cannot be sent, nobody will release it.
@@ -302,14 +355,14 @@ extension FuseServer {
             fuse_reply_err(request, EBADF)
             return
         }
-        if injectFault(request, .readdir, on: listing.directory) { return }
+        guard admit(request, .readdir, .node(listing.directory)) != nil else { return }
         guard size > 0 else {
             fuse_reply_buf(request, nil, 0)
             return
         }
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
         defer { buffer.deallocate() }
-        let entries = listing.entries(restart: offset == 0)
+        let entries = listing.entries(restart: offset == 0, inodes: inodes)
         var used = 0
         var index = max(offset, 0)
         while index < entries.count {
@@ -317,7 +370,7 @@ extension FuseServer {
             var attributes = stat()
             attributes.st_ino = UInt(truncatingIfNeeded: entry.inode)
             attributes.st_mode = entry.mode
-            // withCString keeps short names on the stack; passing the String itself allocated a copy for each.
+            // withCString keeps short names on the stack (BENCHMARKS.md).
             let needed = entry.name.withCString { name in
                 fuse_add_direntry(request, buffer + used, size - used, name, &attributes, index + 1)
             }

@@ -118,16 +118,6 @@ struct RequestCaller {
         return nil
     }
 
-    /// Bit 21 (CAP_SYS_ADMIN) of the `CapEff:` of `/proc/<tid>/status`; nil when it cannot be read.
-    static func hasSysAdmin(thread: Int32) -> Bool? {
-        guard thread > 0, let status = readProcFile("/proc/\(thread)/status") else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("CapEff:") {
-            guard let mask = UInt64(line.dropFirst(7).drop { $0 == " " || $0 == "\t" }, radix: 16) else { return nil }
-            return mask & (1 << 21) != 0
-        }
-        return nil
-    }
-
     private static func readProcFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

@@ -1,5 +1,6 @@
-import Support
+import FuseServer
 import Synchronization
+import Support
 import SysfsTree
 #if canImport(Glibc)
 import Glibc
@@ -48,6 +49,8 @@ public final class FaultPlan: Sendable {
     private let ruleCount = Atomic<Int>(0)
     private let additions = Atomic<UInt64>(0)
     private let state = Locked(State())
+    /// Ends the delays under way when rules go away.
+    public let wakeups = PauseWakeups()
 
     public init() {}
 
@@ -76,23 +79,28 @@ public final class FaultPlan: Sendable {
     /// Removes one rule; false when there is none with that id.
     @discardableResult
     public func remove(id: Int) -> Bool {
-        state.withLock { state in
+        let removed = state.withLock { state in
             let before = state.rules.count
             state.rules.removeAll { $0.id == id }
             ruleCount.store(state.rules.count, ordering: .releasing)
             return state.rules.count != before
         }
+        if removed { wakeups.wakeAll() }
+        return removed
     }
 
     /// Removes every rule, or those of one origin; returns how many went.
     @discardableResult
     public func clear(origin: Origin? = nil) -> Int {
-        state.withLock { state in
+        let count = state.withLock { state in
             let before = state.rules.count
             state.rules.removeAll { origin == nil || $0.origin == origin }
             ruleCount.store(state.rules.count, ordering: .releasing)
             return before - state.rules.count
         }
+        // A delayed operation goes on at once: the rule that held it may be gone.
+        if count > 0 { wakeups.wakeAll() }
+        return count
     }
 
     /// Replaces the scenario's rules (as on reload), keeping those added by control commands.
@@ -121,23 +129,13 @@ public final class FaultPlan: Sendable {
                 guard fires else { continue }
                 state.rules[index].fired += 1
                 var current = decision ?? Decision(delayMilliseconds: 0, errno: nil)
-                current.delayMilliseconds += rule.delayMilliseconds
+                current.delayMilliseconds = min(current.delayMilliseconds + rule.delayMilliseconds,
+                                                FaultRule.maximumDelayMilliseconds)
                 if current.errno == nil { current.errno = rule.errno }
                 decision = current
             }
             return decision
         }
-    }
-
-    /// Sleeps for a decision's delay (outside any lock), then returns its errno.
-    public static func apply(_ decision: Decision) -> Int32? {
-        if decision.delayMilliseconds > 0 {
-            var request = timespec(tv_sec: decision.delayMilliseconds / 1000,
-                                   tv_nsec: (decision.delayMilliseconds % 1000) * 1_000_000)
-            var remaining = timespec()
-            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-        }
-        return decision.errno
     }
 }
 

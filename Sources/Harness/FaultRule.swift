@@ -1,16 +1,8 @@
+import FuseServer
 import Support
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The filesystem operations a fault can target, as FUSE sees them.
-public enum FuseOperation: String, Sendable, CaseIterable, Comparable {
-    case lookup, getattr, open, read, write, readdir, readlink
-
-    public static func < (lhs: FuseOperation, rhs: FuseOperation) -> Bool {
-        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
-    }
-}
 
 /// One injected fault: for paths matching `path` (a glob over the canonical
 /// path below the host's `/sys`, where `*` also matches `/`), on the given
@@ -42,6 +34,8 @@ public struct FaultRule: Sendable, Equatable, CustomStringConvertible {
     public var trigger: Trigger
 
     public static let vanishOperations: Set<FuseOperation> = [.lookup, .getattr, .open, .readlink]
+    /// The longest delay a rule may ask for, and the longest an operation waits whatever rules match.
+    public static let maximumDelayMilliseconds = 600_000
 
     public init(path: String, host: String? = nil, operations: Set<FuseOperation>, errno: Int32? = nil,
                 delayMilliseconds: Int = 0, vanish: Bool = false, trigger: Trigger = .always) {
@@ -188,7 +182,7 @@ extension FaultRule {
             number = number.dropLast()
             scale = 1000
         }
-        guard let value = Double(number), value >= 0, value * scale <= 600_000 else {
+        guard let value = Double(number), value >= 0, value * scale <= Double(maximumDelayMilliseconds) else {
             throw ParseError("delay: '\(text)' is not a duration up to 10 minutes (250, 250ms, 1.5s)")
         }
         return Int((value * scale).rounded())

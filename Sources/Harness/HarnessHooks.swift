@@ -1,116 +1,116 @@
-import CFuse3
-import SystemPackage
+import FuseServer
+import KernelCore
 import SysfsTree
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// What the callbacks do besides serving the tree: injected faults and the access trace.
-extension FuseServer {
-    /// Consults the fault plan for `operation` on `node`. A matching fault's delay
-    /// is slept here; when it also fails the operation, this replies with its
-    /// errno, traces it, and returns true: the callback must then return at once.
-    func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, on node: Node) -> Bool {
-        if faults.isEmpty { return false }
-        return injectFault(request, operation, path: node.path, host: node.hostName)
+/// What the harness adds to every FUSE request: the faults in force, the
+/// access trace, and a rate-limited log line for each failed read or write
+/// (the kernel itself logs nothing for them; a driver says why in its own line).
+public final class HarnessHooks: RequestHooks {
+    public let faults: FaultPlan
+    public let trace: AccessTrace?
+    private let log: @Sendable (String) -> Void
+    private let failedReads = LogRateLimit()
+    private let failedWrites = LogRateLimit()
+
+    public init(faults: FaultPlan = FaultPlan(), trace: AccessTrace? = nil, log: @escaping @Sendable (String) -> Void) {
+        self.faults = faults
+        self.trace = trace
+        self.log = log
     }
 
-    /// The same for a name looked up in `directory`, which need not exist.
-    func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, in directory: Directory, name: String) -> Bool {
-        if faults.isEmpty { return false }
-        return injectFault(request, operation, path: directory.childPath(name), host: directory.hostName)
-    }
+    public var cachingAllowed: Bool { faults.isEmpty }
 
-    private func injectFault(_ request: fuse_req_t?, _ operation: FuseOperation, path: String, host: String?) -> Bool {
-        guard let decision = faults.decide(operation, host: host, path: path),
-              let error = FaultPlan.apply(decision) else { return false }
-        if let trace = options.trace {
-            var record = traceRecord(request, operation.rawValue, path: path, host: host)
+    public func before(_ request: FuseRequest) -> Int32? {
+        if faults.isEmpty { return nil }
+        let (path, host) = request.place
+        guard let decision = faults.decide(request.operation, host: host, path: path) else { return nil }
+        var error = decision.errno
+        switch request.pause(milliseconds: decision.delayMilliseconds, wakeups: faults.wakeups) {
+        case .elapsed, .skipped: break
+        case .interrupted: error = EINTR
+        case .woken: error = nil
+        }
+        guard let error else { return nil }
+        if let trace {
+            var record = TraceRecord(request, path: path, host: host)
             record.errno = error
             record.fault = true
             trace.record(record)
         }
-        fuse_reply_err(request, error)
-        return true
+        return error
     }
 
-    // MARK: Trace records, one per significant operation (nothing without a trace)
-
-    func traceLookup(_ request: fuse_req_t?, in directory: Directory, name: String, found: Node?) {
-        guard let trace = options.trace, trace.includeLookups else { return }
-        var record = traceRecord(request, "lookup", path: directory.childPath(name), host: directory.hostName)
-        record.errno = found == nil ? ENOENT : 0
-        trace.record(record)
-    }
-
-    func traceGetattr(_ request: fuse_req_t?, node: Node) {
-        guard let trace = options.trace, trace.includeLookups else { return }
-        trace.record(traceRecord(request, "getattr", node: node))
-    }
-
-    func traceReadlink(_ request: fuse_req_t?, link: Symlink, target: String) {
-        guard let trace = options.trace else { return }
-        var record = traceRecord(request, "readlink", node: link)
-        record.value = target
-        trace.record(record)
-    }
-
-    /// Opens for writing always; opens for reading only with `includeLookups`.
-    func traceOpen(_ request: fuse_req_t?, node: Node, read: Bool, write: Bool, errno: Int32) {
-        guard let trace = options.trace, write || trace.includeLookups else { return }
-        var record = traceRecord(request, "open", node: node)
-        record.mode = read ? (write ? "rw" : "r") : "w"
-        record.errno = errno
-        trace.record(record)
-    }
-
-    /// One record per `show` (a text read at offset 0), per binary read, and per failure.
-    func traceRead(_ request: fuse_req_t?, node: Node, offset: Int, result: Result<Int, Errno>) {
-        guard let trace = options.trace else { return }
-        var record = traceRecord(request, "read", node: node)
-        switch result {
-        case .success(let count): record.length = count
-        case .failure(let error): record.errno = error.rawValue
+    public func after(_ request: FuseRequest, _ outcome: RequestOutcome) {
+        if outcome.errno != 0 { logFailure(request, outcome) }
+        guard let trace, trace.keeps(request, outcome) else { return }
+        let (path, host) = request.place
+        var record = TraceRecord(request, path: path, host: host)
+        record.errno = outcome.errno
+        switch request.operation {
+        case .open:
+            record.mode = outcome.access?.rawValue
+        case .read:
+            if outcome.errno == 0 { record.length = outcome.length }
+            if outcome.offset != 0 { record.offset = outcome.offset }
+        case .write:
+            record.value = outcome.written.map { String(decoding: $0, as: UTF8.self) }
+            record.length = outcome.length
+            if outcome.offset != 0 { record.offset = outcome.offset }
+            record.explain(outcome.reasons)
+        case .readlink:
+            record.value = outcome.target
+        case .lookup, .getattr, .readdir:
+            break
         }
-        if offset != 0 { record.offset = offset }
-        if offset == 0 || node is BinaryAttribute || record.errno != 0 { trace.record(record) }
-    }
-
-    func traceWrite(_ request: fuse_req_t?, node: Node, bytes: UnsafeRawBufferPointer, offset: Int,
-                    result: Result<Int, Errno>, reasons: [String]) {
-        guard let trace = options.trace else { return }
-        var record = traceRecord(request, "write", node: node)
-        record.value = String(decoding: bytes.prefix(Attribute.pageSize), as: UTF8.self)
-        record.length = bytes.count
-        if offset != 0 { record.offset = offset }
-        if case .failure(let error) = result { record.errno = error.rawValue }
-        record.reason = reasons
         trace.record(record)
     }
 
-    func traceReaddir(_ request: fuse_req_t?, directory: Directory) {
-        options.trace?.record(traceRecord(request, "readdir", node: directory))
-    }
-
-    /// A record for `operation` on `node` with the caller filled in.
-    func traceRecord(_ request: fuse_req_t?, _ operation: String, node: Node) -> TraceRecord {
-        traceRecord(request, operation, path: node.path, host: node.hostName)
-    }
-
-    /// Whether the process behind `request` holds CAP_SYS_ADMIN; by its uid when its status cannot be read.
-    func callerHasSysAdmin(_ request: fuse_req_t?) -> Bool {
-        guard let context = fuse_req_ctx(request) else { return false }
-        return RequestCaller.hasSysAdmin(thread: context.pointee.pid) ?? (context.pointee.uid == 0)
-    }
-
-    func traceRecord(_ request: fuse_req_t?, _ operation: String, path: String, host: String?) -> TraceRecord {
-        var record = TraceRecord(operation: operation, path: path, host: host)
-        if let context = fuse_req_ctx(request) {
-            let caller = RequestCaller(thread: context.pointee.pid)
-            record.pid = caller.pid
-            record.command = caller.command
+    private func logFailure(_ request: FuseRequest, _ outcome: RequestOutcome) {
+        let error = Errno(rawValue: outcome.errno)
+        switch request.operation {
+        case .read:
+            failedReads.log("read \(request.place.path): \(error)", name: "read", to: log)
+        case .write where outcome.reasons.isEmpty:
+            // A store that said why in the kernel log needs no second line.
+            failedWrites.log("write \(request.place.path) (\(outcome.length ?? 0) bytes): \(error)", name: "write", to: log)
+        default:
+            break
         }
-        return record
+    }
+}
+
+extension AccessTrace {
+    /// Lookups, getattrs and opens for reading only with `includeLookups`; everything else the bridge reports.
+    func keeps(_ request: FuseRequest, _ outcome: RequestOutcome) -> Bool {
+        switch request.operation {
+        case .lookup, .getattr: return includeLookups
+        case .open: return includeLookups || outcome.access != .read
+        case .read, .write, .readdir, .readlink: return true
+        }
+    }
+}
+
+extension TraceRecord {
+    /// A record of `request` with its caller filled in.
+    init(_ request: FuseRequest, path: String, host: String?) {
+        self.init(operation: request.operation.rawValue, path: path, host: host)
+        let caller = RequestCaller(thread: request.callerThread)
+        pid = caller.pid
+        command = caller.command
+    }
+}
+
+extension FuseRequest {
+    /// The canonical path the request is about, and its host in a multi-host tree.
+    var place: (path: String, host: String?) {
+        switch subject {
+        case .node(let node): return (node.path, node.hostName)
+        case .name(let name, let directory): return (directory.childPath(name), directory.hostName)
+        }
     }
 }
 

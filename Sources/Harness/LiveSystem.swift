@@ -133,11 +133,11 @@ public final class LiveSystem: @unchecked Sendable {
         record.value = arguments.joined(separator: " ")
         if case .failure(let error) = result {
             record.errno = 1
-            record.reason = [error.description] + reasons
+            record.explain([error.description] + reasons)
         } else {
-            record.reason = reasons
+            record.explain(reasons)
         }
-        if !changes.isEmpty { record.details = [("changes", changes.joined(separator: "\n"))] }
+        if !changes.isEmpty { record.changes = changes.joined(separator: "\n") }
         if let mark = command as? ControlCommands.Mark {
             record = TraceRecord(operation: "mark", path: "")
             record.value = mark.text.joined(separator: " ")

@@ -4,40 +4,25 @@ import Support
 #if canImport(Glibc)
 import Glibc
 #endif
+import Support
 
 /// One line of an access trace, read back.
-public struct TraceEntry: Decodable, Sendable, Equatable {
-    public var time: String
-    public var pid: Int32?
-    public var comm: String?
-    public var op: String
-    public var host: String?
-    public var path: String
-    public var mode: String?
-    public var value: String?
-    public var bytes: Int?
-    public var offset: Int?
-    public var errno: Int32
-    public var error: String?
-    public var reason: String?
-    public var fault: Bool?
-    public var action: String?
-    public var subsystem: String?
-    public var changes: String?
+public typealias TraceEntry = TraceRecord
 
+extension TraceRecord {
     /// The line as one readable sentence, e.g.
     /// `16:02:28.123456 mdevctl[812] write /devices/.../create "83b8..." = EEXIST (mdev ... already exists)`.
     public var readable: String {
         let clock = time.split(separator: "T").last.map { String($0.dropLast()) } ?? time
         var words = [clock]
-        if let pid { words.append("\(comm.map(TraceEntry.escaped) ?? "?")[\(pid)]") }
+        if let pid { words.append("\(command.map(TraceRecord.escaped) ?? "?")[\(pid)]") }
         if let host { words.append("[\(host)]") }
-        words.append(op)
+        words.append(operation)
         if let action { words.append(action) }
         if !path.isEmpty { words.append(path) }
         if let mode { words.append("(\(mode))") }
         if let value { words.append(JSONQuoting.quoted(value)) }
-        if op == "read", let bytes { words.append("\(bytes) bytes") }
+        if operation == "read", let length { words.append("\(length) bytes") }
         if let offset { words.append("@\(offset)") }
         var line = words.joined(separator: " ")
         if errno != 0 {
@@ -82,9 +67,9 @@ public struct TraceFilter: Sendable {
         if !paths.isEmpty && !paths.contains(where: { fnmatch(FaultRule.normalizedPattern($0), entry.path, 0) == 0 }) {
             return false
         }
-        if !operations.isEmpty && !operations.contains(entry.op) { return false }
+        if !operations.isEmpty && !operations.contains(entry.operation) { return false }
         if let pid, entry.pid != pid { return false }
-        if let command, entry.comm != command { return false }
+        if let command, entry.command != command { return false }
         if let host, entry.host != host { return false }
         if errorsOnly && entry.errno == 0 { return false }
         return true
@@ -102,7 +87,7 @@ public enum TraceLog {
         var result: [(String, TraceEntry)] = []
         let decoder = JSONDecoder()
         for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-            guard let entry = try? decoder.decode(TraceEntry.self, from: Data(line.utf8)) else {
+            guard let entry = try? decoder.decode(TraceRecord.self, from: Data(line.utf8)) else {
                 throw Failure(description: "\(path):\(number + 1): not a trace line")
             }
             result.append((String(line), entry))

@@ -1,35 +1,50 @@
+import FuseServer
 import Support
 import SysfsTree
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One line of an access trace: who did what to which path, with what result.
+/// One line of an access trace: who did what to which path, with what
+/// result. The server writes it and `fakesysfs trace` reads it back; the
+/// JSON keys are `CodingKeys`, for both.
 ///
 /// Operations are the filesystem's (`open`, `read`, `write`, `readdir`,
-/// `readlink`, `lookup`, `getattr`) plus `uevent` for device add/remove/change
-/// and `ctl` for control commands.
-public struct TraceRecord: Sendable, Equatable {
-    public var operation: String
-    public var path: String
-    public var host: String?
+/// `readlink`, `lookup`, `getattr`) plus `uevent` for device add/remove/change,
+/// `ctl` for control commands and `mark` for the marks tests leave.
+public struct TraceRecord: Sendable, Equatable, Codable {
+    /// UTC, as `2026-11-26T16:02:28.123456Z`; given when the record is written.
+    public var time = ""
     public var pid: Int32?
     public var command: String?
+    public var operation: String
+    public var host: String?
+    public var path: String
     /// `open`: the access mode (`r`, `w`, `rw`).
     public var mode: String?
-    /// `write`: the bytes written, as text. `ctl`: the command line.
+    /// `write`: the bytes written, as text. `readlink`: the target. `ctl`: the command line.
     public var value: String?
     /// `read`: bytes returned; `write`: bytes offered.
     public var length: Int?
     public var offset: Int?
     /// 0 on success.
     public var errno: Int32 = 0
-    /// What the kernel core or driver logged while refusing (or doing) it.
-    public var reason: [String] = []
+    /// The errno's name, when it is not 0 (written from `errno`).
+    public var error: String?
+    /// What the kernel core or driver logged while refusing (or doing) it, lines joined by "; ".
+    public var reason: String?
     /// True when an injected fault decided the result.
-    public var fault = false
-    /// `uevent`: the action and subsystem; `ctl`: the changes, one per line.
-    public var details: [(key: String, value: String)] = []
+    public var fault: Bool?
+    /// `uevent`: the action and subsystem.
+    public var action: String?
+    public var subsystem: String?
+    /// `ctl`: the changes the command made, one per line.
+    public var changes: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case time, pid, command = "comm", operation = "op", host, path, mode, value, length = "bytes", offset
+        case errno, error, reason, fault, action, subsystem, changes
+    }
 
     public init(operation: String, path: String, host: String? = nil) {
         self.operation = operation
@@ -37,32 +52,35 @@ public struct TraceRecord: Sendable, Equatable {
         self.host = host
     }
 
-    public static func == (lhs: TraceRecord, rhs: TraceRecord) -> Bool {
-        lhs.jsonFields(time: "") == rhs.jsonFields(time: "")
+    /// Sets the reasons, or none when `lines` is empty.
+    public mutating func explain(_ lines: [String]) {
+        reason = lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 
-    /// The record as one JSON object on one line (no trailing newline).
+    /// The record as one JSON object on one line (no trailing newline), keys in `CodingKeys` order.
     public func jsonLine(time: String = TraceRecord.now()) -> String {
-        jsonFields(time: time)
-    }
-
-    private func jsonFields(time: String) -> String {
         var json = JSONObjectWriter()
-        json.add("time", time)
-        if let pid { json.add("pid", Int(pid)) }
-        if let command { json.add("comm", command) }
-        json.add("op", operation)
-        if let host { json.add("host", host) }
-        json.add("path", path)
-        if let mode { json.add("mode", mode) }
-        if let value { json.add("value", value) }
-        if let length { json.add("bytes", length) }
-        if let offset { json.add("offset", offset) }
-        json.add("errno", Int(errno))
-        if errno != 0 { json.add("error", ErrnoNames.name(of: errno)) }
-        if !reason.isEmpty { json.add("reason", reason.joined(separator: "; ")) }
-        if fault { json.add("fault", true) }
-        for (key, value) in details { json.add(key, value) }
+        for key in CodingKeys.allCases {
+            switch key {
+            case .time: json.add(key, time)
+            case .pid: json.add(key, pid.map(Int.init))
+            case .command: json.add(key, command)
+            case .operation: json.add(key, operation)
+            case .host: json.add(key, host)
+            case .path: json.add(key, path)
+            case .mode: json.add(key, mode)
+            case .value: json.add(key, value)
+            case .length: json.add(key, length)
+            case .offset: json.add(key, offset)
+            case .errno: json.add(key, Int(errno))
+            case .error: json.add(key, errno == 0 ? nil : ErrnoNames.name(of: errno))
+            case .reason: json.add(key, reason)
+            case .fault: if fault == true { json.addTrue(key) }
+            case .action: json.add(key, action)
+            case .subsystem: json.add(key, subsystem)
+            case .changes: json.add(key, changes)
+            }
+        }
         return json.finish()
     }
 
@@ -83,19 +101,24 @@ public struct TraceRecord: Sendable, Equatable {
     }
 }
 
-/// Builds one flat JSON object with correctly escaped strings.
-struct JSONObjectWriter {
+/// Builds one flat JSON object with correctly escaped strings; absent values are left out.
+private struct JSONObjectWriter {
     private var text = "{"
 
-    mutating func add(_ key: String, _ value: String) { member(key, JSONQuoting.quoted(value)) }
-    mutating func add(_ key: String, _ value: Int) { member(key, String(value)) }
-    mutating func add(_ key: String, _ value: Bool) { member(key, value ? "true" : "false") }
+    mutating func add(_ key: TraceRecord.CodingKeys, _ value: String?) {
+        if let value { member(key, JSONQuoting.quoted(value)) }
+    }
+
+    mutating func add(_ key: TraceRecord.CodingKeys, _ value: Int?) {
+        if let value { member(key, String(value)) }
+    }
+
+    mutating func addTrue(_ key: TraceRecord.CodingKeys) { member(key, "true") }
 
     mutating func finish() -> String { text + "}" }
 
-    private mutating func member(_ key: String, _ rendered: String) {
+    private mutating func member(_ key: TraceRecord.CodingKeys, _ rendered: String) {
         if text.count > 1 { text += "," }
-        text += JSONQuoting.quoted(key) + ":" + rendered
+        text += JSONQuoting.quoted(key.rawValue) + ":" + rendered
     }
-
 }

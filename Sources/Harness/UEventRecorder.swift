@@ -1,4 +1,3 @@
-import FuseServer
 import KernelCore
 import Support
 import SysfsTree
@@ -25,7 +24,8 @@ final class UEventRecorder: UEventSink, Sendable {
         UEventRecorder.collector?.events.withLock { $0.append(event) }
         if let trace {
             var record = TraceRecord(operation: "uevent", path: event.devpath, host: hostName)
-            record.details = [("action", event.action.rawValue), ("subsystem", event.subsystem)]
+            record.action = event.action.rawValue
+            record.subsystem = event.subsystem
             trace.record(record)
         }
     }

@@ -22,11 +22,11 @@ final class LiveControl: Sendable {
 
     /// Starts the control socket at `socketPath` over a loaded scenario; `hangup` is pointed at its reload.
     static func start(_ loaded: (scenario: Scenario, hosts: [DeclaredHost]), scenarioFile: String?, server: FuseServer,
-                      trace: AccessTrace?, socketPath path: String, hangup: HangupTarget,
+                      hooks: HarnessHooks, socketPath path: String, hangup: HangupTarget,
                       log: @escaping @Sendable (String) -> Void = { Log.write($0) }) throws -> LiveControl {
         let declarations = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
-        let system = LiveSystem(hosts: loaded.scenario.hosts, declarations: declarations, faults: server.faults,
-                                trace: trace, drivers: { DriverCatalog.factory(named: $0) },
+        let system = LiveSystem(hosts: loaded.scenario.hosts, declarations: declarations, faults: hooks.faults,
+                                trace: hooks.trace, drivers: { DriverCatalog.factory(named: $0) },
                                 driverNames: DriverCatalog.names,
                                 readScenario: scenarioFile.map { reader(for: absolute($0)) },
                                 flush: { server.flushControlChanges() })

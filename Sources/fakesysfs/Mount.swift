@@ -105,15 +105,16 @@ struct Mount: ParsableCommand {
         do {
             var options = FuseServer.Options()
             options.allowOther = allowOther
-            options.trace = try traceFile.map { path in
+            let trace = try traceFile.map { path in
                 try AccessTrace(path: path, includeLookups: traceLookups, log: { Log.write($0) })
             }
+            let hooks = HarnessHooks(trace: trace, log: { Log.write($0) })
             let hangup = HangupTarget()
             options.onHangup = { hangup.reload() }
-            let server = FuseServer(root: loaded.scenario.root, options: options) { message in
+            let server = FuseServer(root: loaded.scenario.root, options: options, hooks: hooks) { message in
                 Log.write(message)
             }
-            let control = try LiveControl.start(loaded, scenarioFile: scenario, server: server, trace: options.trace,
+            let control = try LiveControl.start(loaded, scenarioFile: scenario, server: server, hooks: hooks,
                                                 socketPath: try ControlSocketPath.forServer(mountpoint: target),
                                                 hangup: hangup)
             defer { control.stop() }

@@ -148,8 +148,8 @@ struct Run: ParsableCommand {
         // The mount exists only in the private namespace: every user in it gets in, as in /sys.
         options.allowOther = true
         options.autoUnmount = false
-        options.trace = trace
-        let server = FuseServer(root: loaded.scenario.root, options: options, log: serverLog)
+        let hooks = HarnessHooks(trace: trace, log: serverLog)
+        let server = FuseServer(root: loaded.scenario.root, options: options, hooks: hooks, log: serverLog)
         let thread = try ServerThread.start(server, at: sandbox.mountpoint)
         var served = stat()
         stat(sandbox.mountpoint, &served)
@@ -157,7 +157,7 @@ struct Run: ParsableCommand {
         defer { thread.stop(unmounting: mounts) { sandbox.abortConnection(device: served.st_dev) } }
         let live: LiveControl
         do {
-            live = try LiveControl.start(loaded, scenarioFile: scenario, server: server, trace: trace,
+            live = try LiveControl.start(loaded, scenarioFile: scenario, server: server, hooks: hooks,
                                          socketPath: socketPath, hangup: HangupTarget(), log: serverLog)
         } catch {
             throw RunFailure("\(error)")

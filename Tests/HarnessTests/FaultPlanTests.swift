@@ -1,6 +1,7 @@
 import Support
 import Testing
-@testable import FuseServer
+@testable import Harness
+import FuseServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -157,14 +158,12 @@ import Glibc
         #expect(plan.decide(.write, host: nil, path: "/x") == .init(delayMilliseconds: 12, errno: EAGAIN))
     }
 
-    @Test func delayIsSleptAndErrnoReturned() {
-        var before = timespec(), after = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &before)
-        let errno = FaultPlan.apply(.init(delayMilliseconds: 20, errno: EIO))
-        clock_gettime(CLOCK_MONOTONIC, &after)
-        let elapsed = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1_000_000
-        #expect(errno == EIO)
-        #expect(elapsed >= 20)
+    @Test func delaysOfSeveralRulesAreCappedTogether() {
+        let plan = FaultPlan()
+        for _ in 0..<3 { plan.add(rule(["path": "/x", "op": "read", "delay": "6s"])) }
+        #expect(plan.decide(.read, host: nil, path: "/x")?.delayMilliseconds == 18_000)
+        for _ in 0..<100 { plan.add(rule(["path": "/x", "op": "read", "delay": "600s"])) }
+        #expect(plan.decide(.read, host: nil, path: "/x")?.delayMilliseconds == FaultRule.maximumDelayMilliseconds)
     }
 
     @Test func removeClearAndScenarioReplacement() {

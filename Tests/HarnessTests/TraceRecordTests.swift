@@ -1,5 +1,6 @@
 import Testing
-@testable import FuseServer
+@testable import Harness
+import FuseServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ import Glibc
         record.value = "a\"b\\c\n\u{1}"
         record.length = 9
         record.errno = EINVAL
-        record.reason = ["first", "second"]
+        record.explain(["first", "second"])
         #expect(record.jsonLine(time: "T") == #"{"time":"T","pid":42,"comm":"mdevctl","op":"write","#
                 + #""path":"/devices/pci0000:00/0000:00:02.0/x/create","value":"a\"b\\c\n\u0001","bytes":9,"#
                 + #""errno":22,"error":"EINVAL","reason":"first; second"}"#)
@@ -20,7 +21,7 @@ import Glibc
 
     @Test func successHasNoErrorName() {
         var record = TraceRecord(operation: "uevent", path: "/devices/x", host: "src")
-        record.details = [("action", "add")]
+        record.action = "add"
         #expect(record.jsonLine(time: "T") == #"{"time":"T","op":"uevent","host":"src","path":"/devices/x","errno":0,"action":"add"}"#)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import FuseServer
 import Testing
 @testable import Harness
@@ -21,7 +22,7 @@ import Glibc
             test.ctl("create-mdev", "0000:00:02.0", "unit", uuid)
             test.ctl("create-mdev", "0000:00:02.0", "unit", uuid)
             let entries = try TraceLog.read(path).map(\.entry)
-            #expect(entries.map(\.op) == ["mark", "uevent", "ctl", "ctl"])
+            #expect(entries.map(\.operation) == ["mark", "uevent", "ctl", "ctl"])
             #expect(entries[0].value == "step one")
             #expect(entries[1].action == "add")
             #expect(entries[1].subsystem == "mdev")
@@ -35,11 +36,39 @@ import Glibc
         }
     }
 
+    func record(_ operation: String, _ path: String, time: String, pid: Int32, command: String) -> TraceRecord {
+        var record = TraceRecord(operation: operation, path: path)
+        record.time = time
+        record.pid = pid
+        record.command = command
+        return record
+    }
+
+    @Test func writtenLinesReadBackAsTheSameRecord() throws {
+        var written = record("write", "/x/create", time: "", pid: 42, command: "mdevctl")
+        written.value = uuid
+        written.length = 36
+        written.offset = 3
+        written.errno = 17
+        written.explain(["mdev exists", "again"])
+        written.changes = "+ /a\n- /b"
+        let line = written.jsonLine(time: "2026-11-26T16:02:28.123456Z")
+        var decoded = try JSONDecoder().decode(TraceRecord.self, from: Data(line.utf8))
+        #expect(decoded.time == "2026-11-26T16:02:28.123456Z")
+        #expect(decoded.error == "EEXIST")
+        decoded.time = ""
+        decoded.error = nil
+        #expect(decoded == written)
+    }
+
     @Test func filtersByPathOperationPidCommandAndErrors() throws {
-        var write = TraceEntry(time: "2026-11-26T16:02:28.123456Z", pid: 42, comm: "mdevctl", op: "write", host: nil,
-                               path: "/devices/pci0000:00/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/create",
-                               mode: nil, value: uuid, bytes: 36, offset: nil, errno: 17, error: "EEXIST",
-                               reason: "mdev exists", fault: nil, action: nil, subsystem: nil, changes: nil)
+        var write = record("write", "/devices/pci0000:00/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4/create",
+                           time: "2026-11-26T16:02:28.123456Z", pid: 42, command: "mdevctl")
+        write.value = uuid
+        write.length = 36
+        write.errno = 17
+        write.error = "EEXIST"
+        write.reason = "mdev exists"
         var filter = TraceFilter()
         #expect(filter.keeps(write))
         filter.paths = ["/sys/devices/*/create"]
@@ -61,14 +90,19 @@ import Glibc
     }
 
     @Test func readableLines() {
-        let write = TraceEntry(time: "2026-11-26T16:02:28.123456Z", pid: 42, comm: "mdevctl", op: "write", host: nil,
-                               path: "/x/create", mode: nil, value: uuid, bytes: 36, offset: nil, errno: 17,
-                               error: "EEXIST", reason: "mdev exists", fault: nil, action: nil, subsystem: nil,
-                               changes: nil)
+        var write = record("write", "/x/create", time: "2026-11-26T16:02:28.123456Z", pid: 42, command: "mdevctl")
+        write.value = uuid
+        write.length = 36
+        write.errno = 17
+        write.error = "EEXIST"
+        write.reason = "mdev exists"
         #expect(write.readable == "16:02:28.123456 mdevctl[42] write /x/create \"\(uuid)\" = EEXIST (mdev exists)")
-        let read = TraceEntry(time: "2026-11-26T16:02:29.000001Z", pid: 7, comm: "cat", op: "read", host: "dst",
-                              path: "/x/available_instances", mode: nil, value: nil, bytes: 2, offset: nil, errno: 11,
-                              error: "EAGAIN", reason: nil, fault: true, action: nil, subsystem: nil, changes: nil)
+        var read = record("read", "/x/available_instances", time: "2026-11-26T16:02:29.000001Z", pid: 7, command: "cat")
+        read.host = "dst"
+        read.length = 2
+        read.errno = 11
+        read.error = "EAGAIN"
+        read.fault = true
         #expect(read.readable == "16:02:29.000001 cat[7] [dst] read /x/available_instances 2 bytes = EAGAIN (injected)")
     }
 

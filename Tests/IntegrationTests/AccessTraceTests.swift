@@ -15,15 +15,15 @@ import Glibc
         #expect(POSIX.writeFile(tree.path("/bus/pci/devices/0000:3b:00.0/sriov_numvfs"), "99\n") == .failure(.outOfRange))
         #expect(POSIX.readFile(tree.path(numvfs)) == .success("0\n"))
         let mine = trace.entries.filter { $0.pid == getpid() }
-        #expect(mine.map(\.op) == ["readlink", "open", "write", "read"])
-        let write = try #require(mine.first { $0.op == "write" })
+        #expect(mine.map(\.operation) == ["readlink", "open", "write", "read"])
+        let write = try #require(mine.first { $0.operation == "write" })
         #expect(write.path == numvfs)
         #expect(write.value == "99\n")
-        #expect(write.bytes == 3)
+        #expect(write.length == 3)
         #expect(write.error == "ERANGE")
-        #expect(mine.first { $0.op == "open" }?.mode == "w")
-        #expect(mine.last?.bytes == 2)
-        #expect(mine.allSatisfy { $0.comm != nil })
+        #expect(mine.first { $0.operation == "open" }?.mode == "w")
+        #expect(mine.last?.length == 2)
+        #expect(mine.allSatisfy { $0.command != nil })
     }
 
     @Test func controlChangesUEventsAndReasonsAreTraced() throws {
@@ -35,11 +35,11 @@ import Glibc
         _ = try tree.ctl("set-vfs", "0000:3b:00.0", "1")
         #expect(POSIX.writeFile(tree.path(numvfs), "2") == .failure(.resourceBusy))
         let entries = trace.entries
-        #expect(entries.first?.op == "mark")
-        #expect(entries.contains { $0.op == "uevent" && $0.action == "add" && $0.path == "/devices/pci0000:00/0000:3b:00.1" })
-        #expect(entries.contains { $0.op == "ctl" && $0.value == "set-vfs 0000:3b:00.0 1" && $0.errno == 0 })
+        #expect(entries.first?.operation == "mark")
+        #expect(entries.contains { $0.operation == "uevent" && $0.action == "add" && $0.path == "/devices/pci0000:00/0000:3b:00.1" })
+        #expect(entries.contains { $0.operation == "ctl" && $0.value == "set-vfs 0000:3b:00.0 1" && $0.errno == 0 })
         let refused = try #require(entries.last)
-        #expect(refused.op == "write")
+        #expect(refused.operation == "write")
         #expect(refused.reason == "0000:3b:00.0: 1 VFs already enabled. Disable before enabling 2 VFs")
     }
 
@@ -55,11 +55,11 @@ import Glibc
         #expect(update.status == 0)
         #expect(update.output.hasPrefix("updated 0000:3b:00.0 (nvme-vf): driver_version=0.9.0\n"))
         #expect(POSIX.writeFile(tree.path("/bus/pci/devices/0000:3b:00.2/migration_version"), source) == .failure(.invalidArgument))
-        let refused = try #require(trace.entries.last { $0.op == "write" })
+        let refused = try #require(trace.entries.last { $0.operation == "write" })
         #expect(refused.path == "/devices/pci0000:00/0000:3b:00.2/migration_version")
         #expect(refused.reason == "0000:3b:00.2: migration_version refused: software_version not matched: source 1.0.0, "
                 + "target 0.9.0 (same major, the target's minor at least the source's)")
-        #expect(trace.entries.contains { $0.op == "read" && $0.path == "/devices/pci0000:00/0000:3b:00.1/migration_version" })
+        #expect(trace.entries.contains { $0.operation == "read" && $0.path == "/devices/pci0000:00/0000:3b:00.1/migration_version" })
     }
 
     @Test func lookupsOnlyWhenAskedFor() throws {
@@ -70,8 +70,8 @@ import Glibc
         let chatty = try MountedTree.mount(options: ["--trace", detailed.path, "--trace-lookups"])
         defer { chatty.unmount() }
         for tree in [quiet, chatty] { _ = POSIX.stat(tree.path("/bus/pci/devices/0000:00:09.0")) }
-        #expect(!plain.entries.contains { $0.op == "lookup" })
-        #expect(detailed.entries.contains { $0.op == "lookup" && $0.path == "/bus/pci/devices/0000:00:09.0" && $0.error == "ENOENT" })
+        #expect(!plain.entries.contains { $0.operation == "lookup" })
+        #expect(detailed.entries.contains { $0.operation == "lookup" && $0.path == "/bus/pci/devices/0000:00:09.0" && $0.error == "ENOENT" })
     }
 
     @Test func traceCommandFiltersAndExitsOneOnNoMatch() throws {

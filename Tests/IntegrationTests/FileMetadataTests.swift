@@ -138,7 +138,7 @@ import Glibc
         #expect(POSIX.stat(tree.path(vendor)).map(\.st_size) == .success(4096))
         usleep(1_500_000)
         #expect(POSIX.stat(tree.path(vendor)).map(\.st_size) == .success(4096))
-        #expect(trace.entries.filter { $0.op == "lookup" && $0.path == vendor }.count == 1)
-        #expect(trace.entries.filter { $0.op == "getattr" && $0.path == vendor }.isEmpty)
+        #expect(trace.entries.filter { $0.operation == "lookup" && $0.path == vendor }.count == 1)
+        #expect(trace.entries.filter { $0.operation == "getattr" && $0.path == vendor }.isEmpty)
     }
 }
