@@ -45,6 +45,11 @@ public struct FuseRequest {
         self.pauses = pauses
     }
 
+    /// A request that reaches no kernel (for exercising hooks): it cannot pause.
+    public init(_ operation: FuseOperation, _ subject: Subject) {
+        self.init(operation, subject, request: nil, pauses: RequestPauses(workers: 1))
+    }
+
     /// The node the request is about; nil for the lookup of a name.
     public var node: Node? {
         if case .node(let node) = subject { return node }

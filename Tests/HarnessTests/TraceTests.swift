@@ -122,9 +122,8 @@ import Glibc
 
     /// A process picks its own name (`prctl(PR_SET_NAME)`): a newline or an escape in it must not forge a line.
     @Test func processNamesArePrintedEscaped() {
-        let forged = TraceEntry(time: "2026-11-26T16:02:28.123456Z", pid: 42, comm: "a\nb\u{1b}[2J\u{202e}c\\", op: "read",
-                                host: nil, path: "/x", mode: nil, value: nil, bytes: 1, offset: nil, errno: 0, error: nil,
-                                reason: nil, fault: nil, action: nil, subsystem: nil, changes: nil)
+        var forged = record("read", "/x", time: "2026-11-26T16:02:28.123456Z", pid: 42, command: "a\nb\u{1b}[2J\u{202e}c\\")
+        forged.length = 1
         #expect(forged.readable == "16:02:28.123456 a\\x0ab\\x1b[2J\\u{202e}c\\\\[42] read /x 1 bytes")
     }
 }
