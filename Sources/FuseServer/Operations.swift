@@ -139,16 +139,16 @@ extension FuseServer {
         let childName = String(cString: name)
         guard let described = admit(request, .lookup, .name(childName, in: directory)) else { return }
         guard let child = directory.child(childName) else {
-            fuse_reply_err(request, ENOENT)
             finish(described, RequestOutcome(errno: ENOENT))
+            fuse_reply_err(request, ENOENT)
             return
         }
         var reply = entry(for: child)
         inodes.remember(child)
+        finish(described, RequestOutcome())
         if fuse_reply_entry(request, &reply) != 0 {
             inodes.forget(reply.ino, lookups: 1)
         }
-        finish(described, RequestOutcome())
     }
 
     func getattr(_ request: fuse_req_t?, inode: fuse_ino_t) {
@@ -158,8 +158,8 @@ extension FuseServer {
         }
         guard let described = admit(request, .getattr, .node(node)) else { return }
         var buffer = node.statBuffer(inode: inode)
-        fuse_reply_attr(request, &buffer, cacheTimeout)
         finish(described, RequestOutcome())
+        fuse_reply_attr(request, &buffer, cacheTimeout)
     }
 
     /// Truncation (any size, as the `O_TRUNC` of `echo >`) and timestamp
@@ -184,10 +184,10 @@ extension FuseServer {
         }
         guard let described = admit(request, .readlink, .node(link)) else { return }
         let target = link.relativeTarget
-        _ = fuse_reply_readlink(request, target)
         var outcome = RequestOutcome()
         outcome.target = target
         finish(described, outcome)
+        _ = fuse_reply_readlink(request, target)
     }
 
     // MARK: Files
@@ -254,19 +254,21 @@ extension FuseServer {
         var outcome = RequestOutcome()
         outcome.offset = offset
         switch result {
-        case .success(let bytes):
-            bytes.withUnsafeBytes { raw in
-                _ = fuse_reply_buf(request, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
-            }
-            outcome.length = bytes.count
-        case .failure(let error):
-            fuse_reply_err(request, error.rawValue)
-            outcome.errno = error.rawValue
+        case .success(let bytes): outcome.length = bytes.count
+        case .failure(let error): outcome.errno = error.rawValue
         }
         if let described {
             finish(described, outcome)
         } else if outcome.errno != 0 {
             finish(FuseRequest(.read, .node(node), request: request, pauses: pauses), outcome)
+        }
+        switch result {
+        case .success(let bytes):
+            bytes.withUnsafeBytes { raw in
+                _ = fuse_reply_buf(request, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+            }
+        case .failure(let error):
+            fuse_reply_err(request, error.rawValue)
         }
     }
 
@@ -302,15 +304,13 @@ extension FuseServer {
         outcome.length = size
         outcome.written = offered
         outcome.reasons = reasons
+        if case .failure(let error) = result { outcome.errno = error.rawValue }
+        finish(described, outcome)
         switch result {
-        case .success(let count):
-            fuse_reply_write(request, count)
-        case .failure(let error):
-            fuse_reply_err(request, error.rawValue)
-            outcome.errno = error.rawValue
+        case .success(let count): fuse_reply_write(request, count)
+        case .failure(let error): fuse_reply_err(request, error.rawValue)
         }
         send(deferred)
-        finish(described, outcome)
     }
 
     /// kernfs keeps no extended attributes for sysfs files: the list is empty.
@@ -338,8 +338,8 @@ extension FuseServer {
         }
         guard let described = admit(request, .open, .node(directory)) else { return }
         if hooks?.cachingAllowed ?? true { cfuse_set_cached_directory(info) }
-        replyOpen(request, info: info, handle: OpenDirectory(directory: directory))
         finish(FuseRequest(.readdir, described.subject, request: request, pauses: pauses), RequestOutcome())
+        replyOpen(request, info: info, handle: OpenDirectory(directory: directory))
     }
 
     /// Hands `handle` to the kernel as `fi->fh`; if the reply cannot be sent, nobody will release it.

@@ -13,7 +13,8 @@ public enum FuseOperation: String, Sendable, CaseIterable, Comparable {
 /// What a server's user adds to every request: a say before it is served,
 /// and a look at how it ended. The bridge calls `before` once per lookup,
 /// getattr, open, opendir, readlink, readdir, write, binary read and text
-/// read at offset 0 (where `show` runs), and `after` once the reply is sent.
+/// read at offset 0 (where `show` runs), and `after` once it is served, just
+/// before the reply goes out (a caller that has its answer finds it recorded).
 public protocol RequestHooks: Sendable {
     /// nil serves the request; an errno fails it with that errno. It may
     /// hold the request with `request.pause`.
