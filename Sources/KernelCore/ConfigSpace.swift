@@ -8,25 +8,27 @@ import SysfsTree
 /// The bytes are built on first use: a fleet of devices nobody reads costs no 4 KiB each.
 public final class ConfigSpace: Sendable {
     private let spec: DeviceSpec
+    private let virtualFunction: Bool
     private let bytes = Locked<[UInt8]?>(nil)
     public let size: Int
 
     static let sriovCapability = 0x100
 
-    init(spec: DeviceSpec, extended: Bool) {
+    init(spec: DeviceSpec, extended: Bool, virtualFunction: Bool = false) {
         self.spec = spec
+        self.virtualFunction = virtualFunction
         size = extended ? 4096 : 256
     }
 
     private func withBytes<T>(_ body: (inout [UInt8]) -> T) -> T {
         bytes.withLock { cached in
-            var data = cached.take() ?? ConfigSpace.initialBytes(spec: spec, size: size)
+            var data = cached.take() ?? ConfigSpace.initialBytes(spec: spec, size: size, virtualFunction: virtualFunction)
             defer { cached = data }
             return body(&data)
         }
     }
 
-    private static func initialBytes(spec: DeviceSpec, size: Int) -> [UInt8] {
+    private static func initialBytes(spec: DeviceSpec, size: Int, virtualFunction: Bool) -> [UInt8] {
         let extended = size > 256
         var data = [UInt8](repeating: 0, count: size)
         func put16(_ offset: Int, _ value: UInt16) {
@@ -66,12 +68,17 @@ public final class ConfigSpace: Sendable {
         put16(0x2c, id.subsystemVendor)
         put16(0x2e, id.subsystemDevice)
         data[0x34] = 0x40
-        data[0x3c] = UInt8(truncatingIfNeeded: 16 + spec.address.devfn % 16)
-        data[0x3d] = 0x01
+        // VFs have no INTx: Interrupt Pin and Line read 0.
+        if !virtualFunction {
+            data[0x3c] = UInt8(truncatingIfNeeded: 16 + spec.address.devfn % 16)
+            data[0x3d] = 0x01
+        }
         // PCI Express capability, version 2, endpoint.
         data[0x40] = 0x10
         data[0x41] = 0x00
         put16(0x42, 0x0002)
+        // Device Capabilities: Function Level Reset.
+        put32(0x44, 0x1000_0000)
         if extended, let sriov = spec.sriov {
             let cap = ConfigSpace.sriovCapability
             put32(cap, 0x0001_0010)

@@ -43,9 +43,6 @@ extension PCIDevice {
                                         try self?.driverOverrideText() ?? Array("(null)\n".utf8)
                                     },
                                     store: { [weak self] input throws(Errno) in try self?.storeDriverOverride(input) }),
-            directory.makeAttribute("reset", mode: 0o200, store: { input throws(Errno) in
-                guard (try? input.boolean()) == true else { throw .invalidArgument }
-            }),
             directory.makeAttribute("uevent", mode: 0o644,
                                     show: { [weak self] () throws(Errno) in try self?.ueventText() ?? "" },
                                     store: { [weak self] input throws(Errno) in try self?.storeUEvent(input) }),
@@ -56,11 +53,12 @@ extension PCIDevice {
             directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(iommuGroup)"),
         ]
         if !isVirtualFunction {
-            nodes.append(directory.makeAttribute("remove", mode: 0o200, store: { [weak self] input throws(Errno) in
+            nodes.append(directory.makeAttribute("remove", mode: 0o220, store: { [weak self] input throws(Errno) in
                 try self?.storeRemove(input)
             }))
             nodes.append(directory.makeAttribute("rescan", mode: 0o200, store: { input throws(Errno) in
-                guard (try? input.boolean()) != nil else { throw .invalidArgument }
+                // `dev_rescan_store`: kstrtoul; the bus holds no function the host does not show already.
+                guard (try? input.unsignedInteger()) != nil else { throw .invalidArgument }
             }))
         }
         if id.isVGA {
@@ -74,7 +72,8 @@ extension PCIDevice {
         return nodes
     }
 
-    var irq: Int { 16 + Int(address.devfn % 16) + Int(address.bus) % 64 }
+    /// VFs have no INTx (`irq` 0 until MSI); other functions the line their pin routes to.
+    var irq: Int { isVirtualFunction ? 0 : 16 + Int(address.devfn % 16) + Int(address.bus) % 64 }
 
     /// `local_cpus_show`: the CPUs of the device's node, or every online CPU without one.
     private func localCPUs() throws(Errno) -> CPUMask {
@@ -115,10 +114,11 @@ extension PCIDevice {
         try locked { _ in "\(enableCount)\n" }
     }
 
-    /// `enable_store`: kstrtobool (EINVAL), EBUSY while a driver is bound;
-    /// true enables once more, false disables, EIO if not enabled.
+    /// `enable_store`: kstrtoul (any failure EINVAL), EBUSY while a driver is
+    /// bound; non-zero enables once more, zero disables, EIO if not enabled.
     private func storeEnable(_ input: StoreInput) throws(Errno) {
-        guard let value = try? input.boolean() else { throw .invalidArgument }
+        guard let number = try? input.unsignedInteger() else { throw .invalidArgument }
+        let value = number != 0
         try locked { _ throws(Errno) in
             if kernelDriver != nil {
                 throw .resourceBusy
@@ -164,10 +164,10 @@ extension PCIDevice {
         }
     }
 
-    /// `remove_store`: kstrtobool (EINVAL); true hot-unplugs the function.
+    /// `remove_store`: kstrtoul (any failure EINVAL); non-zero hot-unplugs the function.
     private func storeRemove(_ input: StoreInput) throws(Errno) {
-        guard let remove = try? input.boolean() else { throw .invalidArgument }
-        guard remove else { return }
+        guard let remove = try? input.unsignedInteger() else { throw .invalidArgument }
+        guard remove != 0 else { return }
         try locked { host in host.removeDevice(self) }
     }
 }

@@ -19,6 +19,8 @@ public final class PCIDevice: @unchecked Sendable {
     public internal(set) var kernelDriver: String?
     public let driver: (any VendorDriver)?
     var enableCount: Int
+    /// What `reset_method` lists; guarded by the host's lock.
+    var resetMethods = PCIDevice.supportedResetMethods
     var numaNode: Int
     /// Kept as written, so it need not be UTF-8.
     var driverOverride: [UInt8]?
@@ -42,12 +44,13 @@ public final class PCIDevice: @unchecked Sendable {
         self.enableCount = spec.kernelDriver == nil ? 0 : 1
         // `pci_device_add`: the node of the bus's host bridge (its ACPI _PXM).
         self.numaNode = host.system.topology.node(ofBus: spec.address.bus) ?? -1
-        self.config = ConfigSpace(spec: spec, extended: true)
+        self.config = ConfigSpace(spec: spec, extended: true, virtualFunction: physicalFunction != nil)
         self.sriov = spec.sriov.map { SRIOVState(capability: $0) }
         let reference = WeakReference<PCIDevice>()
         let directory = parentDirectory.makeDirectory(spec.address.description) { directory in
             guard let device = reference.value else { return [] }
-            return device.standardAttributes(in: directory) + device.sriovAttributes(in: directory)
+            return device.standardAttributes(in: directory) + device.resetAttributes(in: directory)
+                + device.sriovAttributes(in: directory)
                 + device.driverAttributes(in: directory)
         }
         self.directory = directory

@@ -40,15 +40,15 @@ public enum KernelParsing {
         return value
     }
 
-    /// `kstrtobool` of current kernels: only the first character counts, e/E
-    /// (enabled), y/Y, t/T, 1 are true and d/D, n/N, f/F, 0 false; an `o`
-    /// needs `n` (on) or `f` (off) after it. Anything else is EINVAL.
+    /// `kstrtobool` (lib/kstrtox.c, 6.12): only the first character counts,
+    /// y/Y, t/T, 1 are true and n/N, f/F, 0 false; an `o` needs `n` (on) or
+    /// `f` (off) after it. Anything else is EINVAL.
     public static func boolean(_ input: ArraySlice<UInt8>) throws(Errno) -> Bool {
         guard let first = input.first else { throw .invalidArgument }
         switch first {
-        case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"),
              UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "1"): return true
-        case UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "n"), UInt8(ascii: "N"),
+        case UInt8(ascii: "n"), UInt8(ascii: "N"),
              UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "0"): return false
         case UInt8(ascii: "o"), UInt8(ascii: "O"):
             switch input.dropFirst().first {

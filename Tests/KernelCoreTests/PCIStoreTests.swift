@@ -22,23 +22,59 @@ import Testing
     @Test func enableIsBusyWhileBoundAndCountsOtherwise() {
         let test = Testbed.pool()
         #expect(test.write(pf + "/enable", "1") == .failure(.resourceBusy))
-        #expect(test.write(pf + "/enable", "2") == .failure(.invalidArgument))
+        #expect(test.write(pf + "/enable", "y") == .failure(.invalidArgument))
         #expect(test.write("/bus/pci/drivers/nvme/unbind", "0000:3b:00.0") == .success(12))
         #expect(test.read(pf + "/enable") == .success("0\n"))
         #expect(test.write(pf + "/enable", "0") == .failure(.ioError))
-        #expect(test.write(pf + "/enable", "y") == .success(1))
+        #expect(test.write(pf + "/enable", "2") == .success(1))
         #expect(test.read(pf + "/enable") == .success("1\n"))
-        #expect(test.write(pf + "/enable", "n") == .success(1))
+        #expect(test.write(pf + "/enable", "0x0") == .success(3))
         #expect(test.read(pf + "/enable") == .success("0\n"))
     }
 
-    @Test func resetTakesOnlyTrue() {
+    /// `reset_store`: kstrtoul, then only 1; with every method disabled, ENOTTY.
+    @Test func resetTakesOnlyOne() {
         let test = Testbed.pool()
         #expect(test.write(gpu + "/reset", "1") == .success(1))
-        #expect(test.write(gpu + "/reset", "yes\n") == .success(4))
+        #expect(test.write(gpu + "/reset", "0x1\n") == .success(4))
+        #expect(test.write(gpu + "/reset", "yes") == .failure(.invalidArgument))
         #expect(test.write(gpu + "/reset", "0") == .failure(.invalidArgument))
         #expect(test.write(gpu + "/reset", "2") == .failure(.invalidArgument))
-        #expect(test.write(gpu + "/reset", "0x1") == .failure(.invalidArgument))
+        #expect(test.read(gpu + "/reset_method") == .success("flr\n"))
+        #expect(test.write(gpu + "/reset_method", "bus") == .failure(.invalidArgument))
+        #expect(test.write(gpu + "/reset_method", "nonsense") == .failure(.invalidArgument))
+        #expect(test.write(gpu + "/reset_method", "\n") == .success(1))
+        #expect(test.read(gpu + "/reset_method") == .success(""))
+        #expect(test.write(gpu + "/reset", "1") == .failure(.inappropriateIOCTLForDevice))
+        #expect(test.write(gpu + "/reset_method", "default\n") == .success(8))
+        #expect(test.write(gpu + "/reset_method", " flr ") == .success(5))
+        #expect(test.read(gpu + "/reset_method") == .success("flr\n"))
+    }
+
+    /// `remove_store` takes a number: zero keeps the function, any other removes it.
+    @Test func removeTakesANumber() {
+        let test = Testbed.pool()
+        #expect(test.node(pf + "/remove")?.mode == 0o220)
+        #expect(test.write(pf + "/remove", "y") == .failure(.invalidArgument))
+        #expect(test.write(pf + "/remove", "0") == .success(1))
+        #expect(test.node(pf) != nil)
+        #expect(test.write(pf + "/rescan", "y") == .failure(.invalidArgument))
+        #expect(test.write(pf + "/rescan", "2") == .success(1))
+        #expect(test.write(pf + "/remove", "2\n") == .success(2))
+        #expect(test.node(pf) == nil)
+    }
+
+    /// VFs have no INTx: `irq` 0 and Interrupt Pin 0 in config space.
+    @Test func virtualFunctionsHaveNoInterruptPin() throws {
+        let test = Testbed.pool()
+        #expect(test.write(pf + "/sriov_numvfs", "1") == .success(1))
+        let vf = "/bus/pci/devices/0000:3b:00.1"
+        #expect(test.read(vf + "/irq") == .success("0\n"))
+        let config = try #require(test.node(vf + "/config") as? BinaryAttribute)
+        #expect(try config.read(offset: 0x3c, count: 2) == [0, 0])
+        let pfConfig = try #require(test.node(pf + "/config") as? BinaryAttribute)
+        #expect(try pfConfig.read(offset: 0x3d, count: 1) == [1])
+        #expect(try pfConfig.read(offset: 0x47, count: 1) == [0x10], "Device Capabilities: FLReset+")
     }
 
     @Test func bindNeedsAMatchingDriverThenAnUnboundDevice() {

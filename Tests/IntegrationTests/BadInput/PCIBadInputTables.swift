@@ -57,7 +57,7 @@ enum PCIBadInputTables {
             .accepted("0", shows: "0\n"), .accepted("1", shows: "1\n"), .accepted("n", shows: "0\n"),
             .accepted("Y\n", shows: "1\n"), .accepted("no", shows: "0\n"), .accepted("yes", shows: "1\n"),
             .accepted("off", shows: "0\n"), .accepted("ON", shows: "1\n"), .accepted("false", shows: "0\n"),
-            .accepted("t", shows: "1\n"), .accepted("disabled", shows: "0\n"), .accepted("e", shows: "1\n"),
+            .accepted("t", shows: "1\n"), .refused("disabled", .invalidArgument), .refused("e", .invalidArgument),
             .accepted("1 ", shows: "1\n"), .accepted("10", shows: "1\n"), .accepted("0x1", shows: "0\n"),
             .accepted("1\n\n", shows: "1\n"), .accepted("0\u{0}1", shows: "0\n"),
             .repeated("0", 4095, .success(4095), shows: "0\n"), .repeated("0", 4096, .success(4096), shows: "0\n"),
@@ -89,21 +89,21 @@ enum PCIBadInputTables {
             .refused(" 0", .invalidArgument), .refused("0 ", .invalidArgument), .refused("0\n\n", .invalidArgument),
         ] + malformedNumbers(.invalidArgument).filter { $0.label != "\"-1\"" })
 
-    /// `enable_store` on a bound device: kstrtobool (EINVAL) before the driver check (EBUSY).
+    /// `enable_store` on a bound device: kstrtoul (EINVAL) before the driver check (EBUSY).
     static let enableWhileBound = BadInputTable(
         attribute: "enable (bound)", path: gpu + "/enable",
         probes: [.content(gpu + "/enable")],
         restore: [],
         rows: [
             BadInputRow("", .success(0)),
-            .refused("1", .resourceBusy), .refused("0", .resourceBusy), .refused("y", .resourceBusy),
-            .refused("1\n", .resourceBusy), .repeated("1", 4096, .failure(.resourceBusy)),
-            .repeated("1", 8192, .failure(.resourceBusy)),
-            .refused("2", .invalidArgument), .refused(" 1", .invalidArgument), .refused("-1", .invalidArgument),
+            .refused("1", .resourceBusy), .refused("0", .resourceBusy), .refused("2", .resourceBusy),
+            .refused("1\n", .resourceBusy), .refused("0x1", .resourceBusy), .repeated("0", 4096, .failure(.resourceBusy)),
+            .repeated("1", 4096, .failure(.invalidArgument)),
+            .refused("y", .invalidArgument), .refused(" 1", .invalidArgument), .refused("-1", .invalidArgument),
             .refused("\n", .invalidArgument), .refused([0xff], .invalidArgument), .refused("\u{0}1", .invalidArgument),
         ])
 
-    /// `enable_store` once the driver let go: true enables, false disables, EIO if not enabled.
+    /// `enable_store` once the driver let go: kstrtoul; non-zero enables, zero disables, EIO if not enabled.
     static let enableUnbound = BadInputTable(
         attribute: "enable (unbound)", path: nvme + "/enable",
         setup: [("/bus/pci/drivers/nvme/unbind", "0000:3b:00.0")],
@@ -111,10 +111,10 @@ enum PCIBadInputTables {
         restore: [(nvme + "/enable", "0")],
         rows: [
             BadInputRow("", .success(0)),
-            .refused("0", .ioError), .refused("n", .ioError),
-            .accepted("1", shows: "1\n"), .accepted("y\n", shows: "1\n"), .accepted("t", shows: "1\n"),
-            .repeated("1", 8192, .success(4096), shows: "1\n"),
-            .refused("2", .invalidArgument), .refused("+1", .invalidArgument), .refused("\u{0}", .invalidArgument),
+            .refused("0", .ioError), .refused("0x0\n", .ioError),
+            .accepted("1", shows: "1\n"), .accepted("2\n", shows: "1\n"), .accepted("+1", shows: "1\n"),
+            .accepted("0x10", shows: "1\n"), .repeated("1", 8192, .failure(.invalidArgument)),
+            .refused("y", .invalidArgument), .refused("n", .invalidArgument), .refused("\u{0}", .invalidArgument),
             .refused([0xff], .invalidArgument),
         ])
 
@@ -135,17 +135,18 @@ enum PCIBadInputTables {
             .repeated("a", 8192, .failure(.invalidArgument)),
         ])
 
-    /// `reset_store`: kstrtobool, and only true.
+    /// `reset_store`: kstrtoul, and only 1.
     static let reset = BadInputTable(
         attribute: "reset", path: gpu + "/reset",
         probes: [.content(gpu + "/enable"), .listing(gpu)],
         restore: [],
         rows: [
             BadInputRow("", .success(0)),
-            .accepted("1"), .accepted("1\n"), .accepted("y"), .accepted("10"), .accepted("on"),
-            .repeated("1", 4096, .success(4096)), .repeated("1", 8192, .success(4096)),
+            .accepted("1"), .accepted("1\n"), .accepted("0x1"), .accepted("+1"), .accepted("01"),
+            .refused("y", .invalidArgument), .refused("10", .invalidArgument), .refused("on", .invalidArgument),
+            .repeated("1", 4096, .failure(.invalidArgument)),
             .refused("0", .invalidArgument), .refused("n", .invalidArgument), .refused("2", .invalidArgument),
-            .refused("0x1", .invalidArgument), .refused(" 1", .invalidArgument), .refused("-1", .invalidArgument),
+            .refused(" 1", .invalidArgument), .refused("-1", .invalidArgument),
             .refused("\u{0}", .invalidArgument), .refused([0xff], .invalidArgument), .refused("\n", .invalidArgument),
         ])
 
