@@ -5,14 +5,15 @@ import os
 
 import pytest
 
-from pytest_fakesysfs import CtlError
+from pytest_fakesysfs import CtlError, TraceRecord
 
 SSD = "bus/pci/devices/0000:3b:00.0"
 
 
 def test_root_is_a_served_sys(fakesysfs):
     assert fakesysfs.mounted
-    assert sorted(os.listdir(fakesysfs.root)) == ["bus", "class", "devices", "kernel"]
+    assert sorted(os.listdir(fakesysfs.root)) == ["block", "bus", "class", "dev", "devices", "firmware", "fs",
+                                                  "hypervisor", "kernel", "power"]
     assert fakesysfs.read(SSD, "vendor") == "0x144d\n"
     assert fakesysfs.path("/sys/bus/pci") == fakesysfs.root / "bus" / "pci"
 
@@ -85,3 +86,22 @@ def test_factory_mounts_several_and_trace_can_be_off(fakesysfs_factory):
     assert first.read(SSD, "vendor") == second.read(SSD, "vendor")
     with pytest.raises(RuntimeError):
         second.trace()
+
+
+def test_typed_helpers_return_values(fakesysfs):
+    uuid = fakesysfs.create_mdev("0000:00:02.0", "i915-GVTg_V5_8")
+    assert (fakesysfs.path("bus/mdev/devices") / uuid).is_symlink()
+    fakesysfs.set_vfs(SSD.split("/")[-1], 2)
+    assert fakesysfs.read(SSD, "sriov_numvfs") == "2\n"
+    fakesysfs.update(SSD.split("/")[-1], driver_version="1.3.0")
+    assert "-1.3.0-" in fakesysfs.read("bus/pci/devices/0000:3b:00.1/migration_version")
+    fault = fakesysfs.fault("*/sriov_totalvfs", op="read", errno="EAGAIN", once=True)
+    assert fault.id >= 1 and "EAGAIN" in fault.description
+    with pytest.raises(OSError):
+        fakesysfs.read(SSD, "sriov_totalvfs")
+    fakesysfs.clear_faults([fault])
+    fakesysfs.remove_mdev(uuid)
+    [created] = fakesysfs.trace(op="ctl", path=None, errors=False)[:1]
+    assert isinstance(created, TraceRecord) and created.op == "ctl" and created.errno == 0
+    [refused] = fakesysfs.trace(op="read", errors=True)
+    assert refused.error == "EAGAIN" and refused.fault and refused.failed

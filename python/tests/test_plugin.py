@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 
 
 def _mountinfo_has(path):
@@ -9,19 +10,42 @@ def _mountinfo_has(path):
         return any(line.split(" ")[4] == path for line in mounts)
 
 
-def test_failing_test_still_unmounts(pytester):
+def test_failing_test_unmounts_and_keeps_its_evidence(pytester):
     record = pytester.path / "root.txt"
     pytester.makepyfile(f"""
         def test_fails(fakesysfs):
             open({str(record)!r}, "w").write(str(fakesysfs.root))
+            fakesysfs.mark("before the failure")
             assert False, "the test fails on purpose"
     """)
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(failed=1)
     root = record.read_text()
-    assert root.endswith("/sys")
-    assert not _mountinfo_has(root)
-    assert not os.path.exists(os.path.dirname(root))
+    workspace = os.path.dirname(root)
+    try:
+        assert root.endswith("/sys")
+        assert not _mountinfo_has(root)
+        assert '"value":"before the failure"' in open(os.path.join(workspace, "trace.jsonl")).read()
+        assert "serving the default host" in open(os.path.join(workspace, "server.log")).read()
+        result.stdout.fnmatch_lines([
+            "*fakesysfs trace, last 50 records*",
+            '*"op":"mark"*"value":"before the failure"*',
+            "*fakesysfs server log*",
+            "*serving the default host*",
+            f"*kept for inspection: {workspace}*",
+        ])
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+
+def test_passing_test_leaves_nothing(pytester):
+    record = pytester.path / "root.txt"
+    pytester.makepyfile(f"""
+        def test_passes(fakesysfs):
+            open({str(record)!r}, "w").write(str(fakesysfs.root))
+    """)
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    assert not os.path.exists(os.path.dirname(record.read_text()))
 
 
 def test_marker_chooses_trace_lookups(pytester):
@@ -39,15 +63,21 @@ def test_marker_chooses_trace_lookups(pytester):
     assert "lookup" in json.loads(record.read_text())
 
 
-def test_missing_binary_fails_rather_than_skips(pytester, monkeypatch):
+def test_missing_binary_skips_outside_ci_and_fails_under_it(pytester, monkeypatch):
     monkeypatch.setenv("FAKESYSFS_BINARY", "/nonexistent/fakesysfs")
     pytester.makepyfile("""
         def test_needs_it(fakesysfs):
             pass
     """)
+    monkeypatch.setenv("CI", "true")
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*fakesysfs binary /nonexistent/fakesysfs (from FAKESYSFS_BINARY) is not executable*"])
+    result.stdout.fnmatch_lines(["*fakesysfs binary /nonexistent/fakesysfs (from FAKESYSFS_BINARY) is not executable"
+                                 ", and CI=true forbids skipping*"])
+    monkeypatch.delenv("CI")
+    result = pytester.runpytest_subprocess("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*SKIPPED*fakesysfs binary /nonexistent/fakesysfs (from FAKESYSFS_BINARY) is not executable*"])
 
 
 def test_marker_is_registered(pytester):

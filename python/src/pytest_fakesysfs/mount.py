@@ -9,7 +9,10 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, List, Optional, Union
+
+from .control import ControlHelpers
+from .records import TraceRecord
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -55,7 +58,7 @@ def fuse_problem() -> Optional[str]:
     return None
 
 
-class FakeSysfs:
+class FakeSysfs(ControlHelpers):
     """A mounted simulated /sys. Use as a context manager, or call `unmount()`.
 
     `root` is the mount point (the equivalent of /sys). With several hosts in
@@ -120,8 +123,9 @@ class FakeSysfs:
     # Trace
 
     def trace(self, op: Union[str, Iterable[str], None] = None, path: Optional[str] = None,
-              errors: bool = False, pid: Optional[int] = None, comm: Optional[str] = None) -> list:
-        """The access trace so far, one dict per record, optionally filtered.
+              errors: bool = False, pid: Optional[int] = None, comm: Optional[str] = None,
+              host: Optional[str] = None) -> List[TraceRecord]:
+        """The access trace so far, one `TraceRecord` per record, optionally filtered.
 
         `path` is a glob where `*` also matches `/`; `op` an operation or several.
         """
@@ -148,7 +152,9 @@ class FakeSysfs:
                     continue
                 if comm is not None and record.get("comm") != comm:
                     continue
-                records.append(record)
+                if host is not None and record.get("host") != host:
+                    continue
+                records.append(TraceRecord.from_json(record))
         return records
 
     # Life cycle
@@ -157,8 +163,9 @@ class FakeSysfs:
     def mounted(self) -> bool:
         return self._mounted and _is_mount_point(self.root)
 
-    def unmount(self) -> None:
-        """Stops the server and removes the workspace; safe to call twice."""
+    def unmount(self, keep_workspace: bool = False) -> None:
+        """Stops the server and removes the workspace (unless kept: the trace and
+        log of a failed test stay there); safe to call twice."""
         if not self._mounted:
             return
         self._mounted = False
@@ -171,7 +178,8 @@ class FakeSysfs:
             subprocess.run(["fusermount3", "-uz", str(self.root)], capture_output=True, timeout=60)
         if _is_mount_point(self.root):
             raise MountError(f"{self.root} is still mounted: {'; '.join(problems)}")
-        shutil.rmtree(self.workspace, ignore_errors=True)
+        if not keep_workspace:
+            shutil.rmtree(self.workspace, ignore_errors=True)
 
     def __enter__(self) -> "FakeSysfs":
         return self

@@ -4,7 +4,9 @@
     def test_migration_check(fakesysfs):
         ...
 
-Without FUSE the fixtures skip the test, except under CI=true, where they fail it.
+Without FUSE or a fakesysfs binary the fixtures skip the test, except under
+CI=true, where they fail it. A failing test's report shows each mount's last
+trace records and server log, and its workspace (trace, log) is kept.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 
-from .mount import FakeSysfs, MountError, fuse_problem, mount
+from . import evidence
+from .mount import FakeSysfs, MountError, find_binary, fuse_problem, mount
+
+_MOUNTS = pytest.StashKey[List[FakeSysfs]]()
+_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +46,28 @@ def _require_fuse() -> None:
     pytest.skip(f"fakesysfs needs FUSE: {problem}")
 
 
+def _require_binary(explicit: Any) -> None:
+    try:
+        find_binary(explicit)
+    except MountError as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{error}, and CI=true forbids skipping")
+        pytest.skip(str(error))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed setup or call gets the evidence of the test's mounts in its report."""
+    outcome = yield
+    report = outcome.get_result()
+    mounts = item.stash.get(_MOUNTS, [])
+    if report.when in ("setup", "call") and report.failed and mounts:
+        item.stash[_FAILED] = True
+        for tree in mounts:
+            report.sections.extend(evidence.sections(tree))
+            report.sections.append(("fakesysfs workspace", f"kept for inspection: {tree.workspace}"))
+
+
 def _mount_options(request: pytest.FixtureRequest) -> dict:
     options: dict[str, Any] = {}
     ini = request.config.getini("fakesysfs_scenario")
@@ -60,8 +88,10 @@ def _mount_options(request: pytest.FixtureRequest) -> dict:
 def fakesysfs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., FakeSysfs]]:
     """Mounts as many trees as a test needs (`factory(scenario=..., trace=...)`); all are unmounted after it."""
     _require_fuse()
-    mounts: List[FakeSysfs] = []
     binary = request.config.getoption("--fakesysfs-binary")
+    _require_binary(binary)
+    mounts: List[FakeSysfs] = []
+    request.node.stash[_MOUNTS] = mounts
 
     def factory(scenario: Any = None, **options: Any) -> FakeSysfs:
         options.setdefault("binary", binary)
@@ -76,9 +106,10 @@ def fakesysfs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., 
         yield factory
     finally:
         problems = []
+        keep = request.node.stash.get(_FAILED, False)
         for tree in reversed(mounts):
             try:
-                tree.unmount()
+                tree.unmount(keep_workspace=keep)
             except MountError as error:
                 problems.append(str(error))
         if problems:
