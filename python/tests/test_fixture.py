@@ -12,8 +12,7 @@ SSD = "bus/pci/devices/0000:3b:00.0"
 
 def test_root_is_a_served_sys(fakesysfs):
     assert fakesysfs.mounted
-    assert sorted(os.listdir(fakesysfs.root)) == ["block", "bus", "class", "dev", "devices", "firmware", "fs",
-                                                  "hypervisor", "kernel", "power"]
+    assert {"bus", "class", "devices", "kernel"} <= set(os.listdir(fakesysfs.root))
     assert fakesysfs.read(SSD, "vendor") == "0x144d\n"
     assert fakesysfs.path("/sys/bus/pci") == fakesysfs.root / "bus" / "pci"
 
