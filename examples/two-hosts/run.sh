@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$fakesysfs" mount --scenario "$here/scenario.yaml" --log "$work/server.log" "$work/sys"
+"$fakesysfs" mount --scenario "$here/scenario.yaml" --log "$work/server.log" "$work/sys" >/dev/null
 for host in source target; do
     WITH_LIBVIRTD_SOCKET_DIR="$work/$host" WITH_LIBVIRTD_LOG="$work/$host.log" \
         "$fakesysfs" run --attach "$work/sys" --host "$host" --log "$work/run-$host.log" -- \
