@@ -65,9 +65,9 @@ extension PCIDevice {
             nodes.append(directory.makeAttribute("boot_vga", mode: 0o444) { "1\n" })
         }
         for (index, bar) in spec.bars.enumerated() where bar.size > 0 && !bar.isIO {
+            // A memory BAR is only mmapped: with no read op, `sysfs_kf_bin_read` answers EIO.
             nodes.append(directory.makeBinaryAttribute("resource\(index * (bar.is64Bit ? 2 : 1))", mode: 0o600,
-                                                       size: Int(clamping: bar.size),
-                                                       read: { _, count throws(Errno) in [UInt8](repeating: 0, count: count) }))
+                                                       size: Int(clamping: bar.size)))
         }
         return nodes
     }

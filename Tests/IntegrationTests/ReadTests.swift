@@ -19,6 +19,15 @@ import Glibc
         #expect(POSIX.pread(fd, at: 0) == .success("-1\n"))
     }
 
+    /// A memory BAR's `resourceN` opens (0600, root), but has no read op: `sysfs_kf_bin_read` answers EIO.
+    @Test func readingAMemoryBARIsEIO() throws {
+        let tree = try MountedTree.mount()
+        defer { tree.unmount() }
+        let resource = tree.path(DefaultTree.gpu + "/resource0")
+        #expect(POSIX.stat(resource).map(\.st_mode) == .success(UInt32(S_IFREG) | 0o600))
+        #expect(POSIX.readFile(resource) == .failure(.ioError))
+    }
+
     @Test func readingAtOrPastTheEndGivesNothing() throws {
         let tree = try MountedTree.mount()
         defer { tree.unmount() }
