@@ -23,7 +23,8 @@ public final class FuseServer: Sendable {
         /// Has a fusermount3 helper unmount if the server dies. A mount inside a
         /// private mount namespace needs none: it goes with the namespace.
         public var autoUnmount = true
-        /// Called on a thread of its own for each SIGHUP; without it SIGHUP ends the loop as SIGTERM does.
+        /// Called on a thread of its own for each SIGHUP a process sends; without it SIGHUP ends the
+        /// loop as SIGTERM does. With it, a SIGHUP from the kernel (a hung-up terminal) is logged and ignored.
         public var onHangup: (@Sendable () -> Void)?
 
         public init() {}
@@ -88,7 +89,12 @@ public final class FuseServer: Sendable {
 
         guard fuse_set_signal_handlers(session) == 0 else { throw .session }
         defer { fuse_remove_signal_handlers(session) }
-        let hangup = options.onHangup.flatMap { HangupListener(handler: $0) }
+        let log = self.log
+        let hangup = options.onHangup.flatMap { handler in
+            HangupListener(handler: handler, ignored: {
+                log("SIGHUP from the kernel (a terminal hung up): ignored; `kill -HUP` or `fakesysfs ctl reload` reloads")
+            })
+        }
         defer { hangup?.stop() }
         guard fuse_session_mount(session, mountpoint) == 0 else { throw .mount(mountpoint) }
         defer { fuse_session_unmount(session) }

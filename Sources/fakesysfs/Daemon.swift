@@ -4,10 +4,21 @@ import Glibc
 #endif
 
 /// Starts the server in the background: the same binary with `--foreground`,
-/// in its own session, reporting through a pipe once the tree is served.
+/// reporting through a pipe once the tree is served.
+///
+/// The server stays in the caller's session, in a process group of its own.
+/// A new session (`setsid`, what `fuse_daemonize` does) would also be a new
+/// scheduler autogroup, and a server in its own autogroup gets at most half
+/// the CPUs against a busy client in the caller's (see BENCHMARKS.md). Its own
+/// process group keeps it out of the terminal's job control: Ctrl-C, Ctrl-Z and
+/// the shell's SIGHUP to its jobs go to the caller's group, not to the server;
+/// the kernel's own SIGHUP of a terminal that hangs up is ignored by the server
+/// (see `HangupListener`). `setsid fakesysfs mount ...` gives the old placement.
 enum Daemon {
-    /// glibc's `POSIX_SPAWN_SETSID`, hidden behind `_GNU_SOURCE`.
-    private static let spawnSetSID: Int16 = 0x80
+    /// The signals the server handles, back to their default disposition: a
+    /// caller started in the background by a shell ignores SIGINT and SIGQUIT,
+    /// and `nohup` ignores SIGHUP.
+    private static let handledSignals = [SIGHUP, SIGINT, SIGQUIT, SIGTERM]
 
     /// What a started server reported: what it serves, and where its log is.
     struct Started {
@@ -37,7 +48,15 @@ enum Daemon {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, spawnSetSID)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in handledSignals { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         var pid = pid_t()
         let cArguments = childArguments.map { strdup($0) } + [nil]

@@ -31,11 +31,12 @@ final class MountedTree: Sendable {
     /// Mounts the default host, or `scenario` (a YAML file), in the background as
     /// `fakesysfs mount` does for a user, with further mount `options`
     /// (`--allow-other`, `--state FILE`, `--trace FILE`), and returns once the tree is served.
-    static func mount(scenario: String? = nil, options: [String] = []) throws -> MountedTree {
+    /// With a `launcher`, the command runs as its arguments (`launcher + ["fakesysfs", "mount", ...]`).
+    static func mount(scenario: String? = nil, options: [String] = [], launcher: [String] = []) throws -> MountedTree {
         if let problem = FUSEAvailability.problem { throw TestFailure("cannot mount: \(problem)") }
         let tree = try MountedTree(workspace: makeWorkspace())
         guard Glibc.mkdir(tree.root, 0o755) == 0 else { throw TestFailure("mkdir \(tree.root): \(lastError())") }
-        let result = try tree.mountCommand(scenario: scenario, options: options)
+        let result = try tree.mountCommand(scenario: scenario, options: options, launcher: launcher)
         guard result.status == 0 else {
             let log = tree.serverLog
             tree.removeWorkspace()
@@ -50,8 +51,8 @@ final class MountedTree: Sendable {
     }
 
     /// Runs `fakesysfs mount` on this tree's mount point again, returning what it said.
-    func mountCommand(scenario: String? = nil, options: [String] = []) throws -> CommandResult {
-        var arguments = [try MountedTree.binary(), "mount", "--log", logPath] + options
+    func mountCommand(scenario: String? = nil, options: [String] = [], launcher: [String] = []) throws -> CommandResult {
+        var arguments = launcher + [try MountedTree.binary(), "mount", "--log", logPath] + options
         if let scenario { arguments += ["--scenario", scenario] }
         let result = try Command.run(arguments + [root])
         if result.status == 0 { stoppedByTest.store(false, ordering: .sequentiallyConsistent) }
@@ -74,6 +75,13 @@ final class MountedTree: Sendable {
         guard let server = serverPID else { throw TestFailure("no server process for \(root)") }
         stoppedByTest.store(true, ordering: .sequentiallyConsistent)
         guard kill(server, SIGKILL) == 0 else { throw TestFailure("kill \(server): \(lastError())") }
+    }
+
+    /// Sends `signal` to this tree's server, which is to end it.
+    func stopServer(with signal: Int32) throws {
+        guard let server = serverPID else { throw TestFailure("no server process for \(root)") }
+        stoppedByTest.store(true, ordering: .sequentiallyConsistent)
+        guard kill(server, signal) == 0 else { throw TestFailure("kill \(server): \(lastError())") }
     }
 
     /// What the server wrote to its log so far.
