@@ -33,9 +33,9 @@ extension DriverCatalog {
     /// The default scenario's one host, for commands that serve a single `/sys`.
     public static func defaultHost(log: @escaping @Sendable (String) -> Void = { _ in }) throws(ScenarioError) -> Host {
         let scenario = try loadScenario(nil, log: log)
-        guard scenario.hosts.count == 1, let host = scenario.hosts.first else {
+        guard scenario.hosts.count == 1, let only = scenario.hosts.first else {
             throw ScenarioError(file: "default scenario", line: 0, reason: "must describe exactly one host")
         }
-        return host
+        return only.host
     }
 }

@@ -15,7 +15,7 @@ extension LiveSystem {
         }
         let declaration = DeviceDeclaration(address: address, driver: command.driver, settings: DriverSettings(parsed.set))
         try plug(declaration, on: live)
-        return "plugged \(address) (\(command.driver)) into \(live.host.name)"
+        return "plugged \(address) (\(command.driver)) into \(live.name)"
     }
 
     /// Builds the function with its driver's factory and adds it, with its VFs, at free addresses only.
@@ -44,7 +44,7 @@ extension LiveSystem {
             }
         }
         if let taken = needed.first(where: { live.host.device($0) != nil }) {
-            throw ControlError("\(taken) is already present on host \(live.host.name)")
+            throw ControlError("\(taken) is already present on host \(live.name)")
         }
         let device = live.host.addDevice(made.spec, driver: made.driver)
         var recorded = declaration
@@ -63,7 +63,7 @@ extension LiveSystem {
         let live = try host(named: command.choice.host, address: command.address)
         let device = try device(command.address, on: live)
         try unplug(device, on: live)
-        return "unplugged \(device.address) from \(live.host.name)"
+        return "unplugged \(device.address) from \(live.name)"
     }
 
     /// Hot-unplug through the function's own `remove` attribute.

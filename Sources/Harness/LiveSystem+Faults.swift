@@ -17,8 +17,8 @@ extension LiveSystem {
             throw ControlError("fault: \(error)")
         }
         if let name = rule.host {
-            guard hosts.contains(where: { $0.host.name == name }) else {
-                throw ControlError("fault: no host '\(name)' (hosts: \(hosts.map(\.host.name).joined(separator: ", ")))")
+            guard hosts.contains(where: { $0.name == name }) else {
+                throw ControlError("fault: no host '\(name)' (hosts: \(hosts.map(\.name).joined(separator: ", ")))")
             }
             rule = scoped(rule, to: name)
         }
@@ -47,7 +47,13 @@ extension LiveSystem {
     func status() -> String {
         var lines: [String] = []
         for live in hosts {
-            let host = live.host
+            guard let host = live.handle.builtHost else {
+                let functions = live.declared.devices.count
+                let mdevs = live.declared.devices.reduce(0) { $0 + $1.mdevs.count }
+                lines.append("host \(live.name): not built yet (built on first use); declares \(functions) "
+                             + "PCI functions, \(mdevs) mdevs")
+                continue
+            }
             let devices = host.devices
             lines.append("host \(host.name): \(devices.count) PCI functions, \(host.mdevs.count) mdevs")
             for device in devices {

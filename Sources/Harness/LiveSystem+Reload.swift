@@ -11,14 +11,14 @@ extension LiveSystem {
             throw ControlError("reload: this mount has no scenario file (it was mounted without --scenario)")
         }
         let fresh = try readScenario()
-        let mounted = hosts.map(\.host.name)
+        let mounted = hosts.map(\.name)
         guard mounted.sorted() == fresh.map(\.name).sorted() else {
             throw ControlError("reload: the file's hosts (\(fresh.map(\.name).joined(separator: ", "))) differ from the "
                                + "mounted ones (\(mounted.joined(separator: ", "))); hosts cannot come or go while mounted")
         }
         var done: [String] = []
         for live in hosts {
-            guard let declaration = fresh.first(where: { $0.name == live.host.name }) else { continue }
+            guard let declaration = fresh.first(where: { $0.name == live.name }) else { continue }
             do {
                 try apply(declaration, to: live, done: &done)
             } catch {
@@ -34,7 +34,7 @@ extension LiveSystem {
 
     private func apply(_ new: HostDeclaration, to live: LiveHost, done: inout [String]) throws(ControlError) {
         let old = live.declared
-        let prefix = isMultiHost ? live.host.name + ": " : ""
+        let prefix = isMultiHost ? live.name + ": " : ""
         let flavoursChanged = old.context.flavours != new.context.flavours
         live.context = new.context
         let oldDevices = Dictionary(old.devices.map { ($0.address, $0) }, uniquingKeysWith: { $1 })

@@ -24,7 +24,7 @@ extension LiveSystem {
     func removeMdev(_ command: ControlCommands.RemoveMdev) throws(ControlError) -> String {
         let live = try host(named: command.choice.host, mdev: command.uuid)
         guard let uuid = MdevUUID(command.uuid), let directory = live.host.mdev(uuid)?.directory else {
-            throw ControlError("no mdev \(command.uuid) on host \(live.host.name)")
+            throw ControlError("no mdev \(command.uuid) on host \(live.name)")
         }
         try store("1", at: "remove", in: directory, shownAs: directory.path + "/remove")
         return ""

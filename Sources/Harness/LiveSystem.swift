@@ -1,6 +1,7 @@
 import ArgumentParser
 import FuseServer
 import KernelCore
+import Scenario
 import SysfsTree
 
 /// The hosts of a running mount as control commands see and change them.
@@ -16,18 +17,44 @@ public final class LiveSystem: @unchecked Sendable {
 
     /// A host with what commands know about it; its variables are guarded by `serial`.
     final class LiveHost {
-        let host: Host
+        let handle: ScenarioHost
         var context: HostContext
-        /// Devices by address, with the settings they have now.
-        var declarations: [PCIAddress: DeviceDeclaration]
         /// The host as the scenario file last declared it: what a reload compares against.
         var declared: HostDeclaration
+        /// Devices by address, with the settings they have now; made on first use (a fleet declares a million).
+        private var declarationsByAddress: [PCIAddress: DeviceDeclaration]?
 
-        init(host: Host, declaration: HostDeclaration) {
-            self.host = host
+        init(handle: ScenarioHost, declaration: HostDeclaration) {
+            self.handle = handle
             self.context = declaration.context
-            self.declarations = Dictionary(declaration.devices.map { ($0.address, $0) }, uniquingKeysWith: { $1 })
             self.declared = declaration
+        }
+
+        var name: String { handle.name }
+        /// The host, built now if it was not (see `ScenarioHost`).
+        var host: Host { handle.host }
+        var isBuilt: Bool { handle.builtHost != nil }
+
+        var declarations: [PCIAddress: DeviceDeclaration] {
+            get {
+                if let declarationsByAddress { return declarationsByAddress }
+                let made = Dictionary(declared.devices.map { ($0.address, $0) }, uniquingKeysWith: { $1 })
+                declarationsByAddress = made
+                return made
+            }
+            set { declarationsByAddress = newValue }
+        }
+
+        /// True if the host has the PCI function; a host not built yet has what it declares.
+        func holds(_ address: PCIAddress) -> Bool {
+            if let host = handle.builtHost { return host.device(address) != nil }
+            return declared.devices.contains { $0.address == address }
+        }
+
+        /// True if the host has the mdev; a host not built yet has what it declares.
+        func holds(_ uuid: MdevUUID) -> Bool {
+            if let host = handle.builtHost { return host.mdev(uuid) != nil }
+            return declared.devices.contains { device in device.mdevs.contains { MdevUUID($0.uuid) == uuid } }
         }
     }
 
@@ -43,11 +70,21 @@ public final class LiveSystem: @unchecked Sendable {
     private let serial = KernelLock()
 
     /// `declarations` pairs with `hosts` by name; a host without one has no declared devices.
-    public init(hosts: [Host], declarations: [HostDeclaration] = [], faults: FaultPlan, trace: AccessTrace? = nil,
-                drivers: @escaping DriverLookup, driverNames: [String] = [], readScenario: ScenarioReader? = nil,
-                flush: @escaping @Sendable () -> Void = {}) {
-        self.hosts = hosts.map { host in
-            LiveHost(host: host, declaration: declarations.first { $0.name == host.name } ?? HostDeclaration(name: host.name))
+    public convenience init(hosts: [Host], declarations: [HostDeclaration] = [], faults: FaultPlan,
+                            trace: AccessTrace? = nil, drivers: @escaping DriverLookup, driverNames: [String] = [],
+                            readScenario: ScenarioReader? = nil, flush: @escaping @Sendable () -> Void = {}) {
+        self.init(scenarioHosts: hosts.map(ScenarioHost.init(built:)), declarations: declarations, faults: faults,
+                  trace: trace, drivers: drivers, driverNames: driverNames, readScenario: readScenario, flush: flush)
+    }
+
+    /// The same over a scenario's hosts, which are built when first used: by a look
+    /// into the tree or by a command that names them.
+    public init(scenarioHosts: [ScenarioHost], declarations: [HostDeclaration] = [], faults: FaultPlan,
+                trace: AccessTrace? = nil, drivers: @escaping DriverLookup, driverNames: [String] = [],
+                readScenario: ScenarioReader? = nil, flush: @escaping @Sendable () -> Void = {}) {
+        let declarationByName = Dictionary(declarations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.hosts = scenarioHosts.map { handle in
+            LiveHost(handle: handle, declaration: declarationByName[handle.name] ?? HostDeclaration(name: handle.name))
         }
         self.faults = faults
         self.trace = trace
@@ -55,12 +92,12 @@ public final class LiveSystem: @unchecked Sendable {
         self.driverNames = driverNames
         self.readScenario = readScenario
         self.flush = flush
-        let multiHost = hosts.count > 1
+        let multiHost = scenarioHosts.count > 1
         var uevents: [String: UEventFanout] = [:]
-        for host in hosts {
-            let fanout = UEventFanout(recorder: UEventRecorder(hostName: multiHost ? host.name : nil, trace: trace))
-            host.setUEventSink(fanout)
-            uevents[host.name] = fanout
+        for handle in scenarioHosts {
+            let fanout = UEventFanout(recorder: UEventRecorder(hostName: multiHost ? handle.name : nil, trace: trace))
+            uevents[handle.name] = fanout
+            handle.whenBuilt { host in host.setUEventSink(fanout) }
         }
         self.uevents = uevents
         faults.replaceScenarioRules(declarations.flatMap { declaration in
@@ -112,7 +149,7 @@ public final class LiveSystem: @unchecked Sendable {
         var lines: [String] = []
         for (index, live) in touched.enumerated() {
             let changes = before[index].changes(to: TreeSnapshot(of: live.host.root))
-            lines += changes.lines(prefix: isMultiHost ? "[\(live.host.name)] " : "")
+            lines += changes.lines(prefix: isMultiHost ? "[\(live.name)] " : "")
         }
         lines += events.map { "uevent \($0.action.rawValue) \($0.devpath) (\($0.subsystem))" }
         flush()
@@ -184,22 +221,22 @@ public final class LiveSystem: @unchecked Sendable {
     /// The host a command names, or the one holding `address`, or the only one.
     func host(named name: String?, address: String?) throws(ControlError) -> LiveHost {
         if let name {
-            guard let live = hosts.first(where: { $0.host.name == name }) else {
-                throw ControlError("no host '\(name)' (hosts: \(hosts.map(\.host.name).joined(separator: ", ")))")
+            guard let live = hosts.first(where: { $0.name == name }) else {
+                throw ControlError("no host '\(name)' (hosts: \(hosts.map(\.name).joined(separator: ", ")))")
             }
             return live
         }
         if hosts.count == 1, let only = hosts.first { return only }
         if let address, let parsed = PCIAddress(address) {
-            let holders = hosts.filter { $0.host.device(parsed) != nil }
+            let holders = hosts.filter { $0.holds(parsed) }
             if holders.count == 1, let holder = holders.first { return holder }
         }
-        throw ControlError("several hosts: say which with --host (\(hosts.map(\.host.name).joined(separator: ", ")))")
+        throw ControlError("several hosts: say which with --host (\(hosts.map(\.name).joined(separator: ", ")))")
     }
 
     func host(named name: String?, mdev uuid: String) throws(ControlError) -> LiveHost {
         if name == nil, hosts.count > 1, let parsed = MdevUUID(uuid) {
-            let holders = hosts.filter { $0.host.mdev(parsed) != nil }
+            let holders = hosts.filter { $0.holds(parsed) }
             if holders.count == 1, let holder = holders.first { return holder }
         }
         return try host(named: name, address: nil)
@@ -215,7 +252,7 @@ public final class LiveSystem: @unchecked Sendable {
     func device(_ text: String, on live: LiveHost) throws(ControlError) -> PCIDevice {
         let address = try address(text)
         guard let device = live.host.device(address) else {
-            throw ControlError("no PCI function \(address) on host \(live.host.name)")
+            throw ControlError("no PCI function \(address) on host \(live.name)")
         }
         return device
     }

@@ -1,7 +1,7 @@
 import Compatibility
 /// The scenario-facing side of a vendor driver: builds one device and its
 /// driver from the settings a scenario gives it. Registered by `name`.
-public protocol DriverFactory {
+public protocol DriverFactory: SendableMetatype {
     /// The name scenarios use, e.g. `i915-gvt`.
     static var name: String { get }
     /// The settings keys the driver understands, with what each means (for errors and docs).

@@ -4,14 +4,15 @@ import SysfsTree
 import Glibc
 #endif
 
-/// The machines a scenario file describes, built and ready to serve.
+/// The machines a scenario file describes, ready to serve.
 ///
 /// With one host, `root` is that host's `/sys`; with several, each host's
-/// `/sys` is the directory `root/<host name>/`. The hosts own the devices
-/// the tree shows: keep the scenario alive as long as its tree is served.
+/// `/sys` is the directory `root/<host name>/`, and a host is built when first
+/// used (see `ScenarioHost`). The hosts own the devices the tree shows: keep
+/// the scenario alive as long as its tree is served.
 public struct Scenario: Sendable {
     public let root: Directory
-    public let hosts: [Host]
+    public let hosts: [ScenarioHost]
 
     /// Finds a driver by the name scenarios use.
     public typealias DriverLookup = (String) -> (any DriverFactory.Type)?
@@ -31,10 +32,17 @@ public struct Scenario: Sendable {
         return try ScenarioBuilder(reader: reader, log: log).build(plan)
     }
 
+    /// PCI functions and mdevs in all; a host not built yet counts as the first of its entry.
+    public var totals: (functions: Int, mdevs: Int) {
+        hosts.reduce((functions: 0, mdevs: 0)) { total, host in
+            let counts = host.counts
+            return (total.functions + counts.functions, total.mdevs + counts.mdevs)
+        }
+    }
+
     /// e.g. `2 hosts, 6 PCI functions, 1 mdev`.
     public var summary: String {
-        let functions = hosts.reduce(0) { $0 + $1.devices.count }
-        let mdevs = hosts.reduce(0) { $0 + $1.mdevs.count }
+        let (functions, mdevs) = totals
         func counted(_ count: Int, _ noun: String, _ plural: String) -> String {
             "\(count) \(count == 1 ? noun : plural)"
         }

@@ -6,22 +6,54 @@ import SysfsTree
 /// Builds the hosts of a checked plan. VFs and mdevs are made by writing
 /// `sriov_numvfs` and `create`, as a user would, so the drivers' capacity
 /// and the core's errno apply; any refusal stops the build with its line.
-struct ScenarioBuilder {
+struct ScenarioBuilder: Sendable {
     let reader: YAMLReader
     let log: @Sendable (String) -> Void
 
+    /// A single host is built at once. A fleet's hosts are built on first use
+    /// (see `ScenarioHost`), except the first host of each `hosts` entry, which
+    /// is built now: the others of its entry are built alike, so any refusal
+    /// shows here, with its line, before anything is served.
     func build(_ plan: ScenarioPlan) throws(ScenarioError) -> Scenario {
         let root = Directory()
-        var hosts: [Host] = []
+        if plan.hosts.count == 1, let only = plan.hosts.first {
+            let host = Host(name: only.name, root: root, topology: only.topology, log: log)
+            try populate(host, from: only)
+            return Scenario(root: root, hosts: [ScenarioHost(built: host)])
+        }
+        var hosts: [ScenarioHost] = []
         hosts.reserveCapacity(plan.hosts.count)
+        var expected = (functions: 0, mdevs: 0)
         for hostPlan in plan.hosts {
-            let single = plan.hosts.count == 1
-            let host = Host(name: hostPlan.name, root: single ? root : root.sysfsRoot(hostPlan.name),
-                            topology: hostPlan.topology, log: single ? log : prefixedLog(hostPlan.name))
-            try populate(host, from: hostPlan)
-            hosts.append(host)
+            let handle = lazyHost(hostPlan, in: root, expected: expected)
+            if hostPlan.isFirstOfEntry {
+                if let failure = handle.buildNow() { throw failure }
+                expected = handle.counts
+            }
+            hosts.append(handle)
         }
         return Scenario(root: root, hosts: hosts)
+    }
+
+    private func lazyHost(_ plan: HostPlan, in root: Directory, expected: (functions: Int, mdevs: Int)) -> ScenarioHost {
+        let reference = LazyHostReference()
+        let builder = self
+        let log = prefixedLog(plan.name)
+        let directory = root.sysfsRoot(plan.name) { _ in
+            reference.handle?.build { directory in
+                let host = Host(name: plan.name, root: directory, topology: plan.topology, log: log)
+                do throws(ScenarioError) {
+                    try builder.populate(host, from: plan)
+                } catch {
+                    reference.failure = error
+                    log("cannot build the host: \(error)")
+                }
+                return host
+            }
+        }
+        let handle = ScenarioHost(name: plan.name, root: directory, built: nil, expected: expected, reference: reference)
+        reference.handle = handle
+        return handle
     }
 
     private func prefixedLog(_ name: String) -> @Sendable (String) -> Void {

@@ -62,17 +62,25 @@ extension Scenario {
 }
 
 extension ScenarioPlan {
+    /// Hosts of one entry share their devices' declarations unless UUIDs derived
+    /// from the host's name tell them apart: a fleet declares a million functions.
     func declaredHosts(file: String) -> [DeclaredHost] {
-        hosts.map { host in
-            DeclaredHost(name: host.name, flavours: host.flavours, devices: host.devices.map { device in
-                DeclaredDevice(address: device.address, driver: device.driver, settings: device.settings,
-                               vfs: device.vfs, mdevs: device.mdevs.flatMap { mdev in
-                    (0..<mdev.count).map { index in
-                        DeclaredDevice.Mdev(type: mdev.type, uuid: mdev.uuid ?? MdevUUID.derived(
-                            from: [host.name, device.address.description, mdev.type, String(index)]))
-                    }
-                })
-            }, faults: host.faults.map { DeclaredFault(fields: $0.fields, file: file, line: $0.line) })
+        var shared: [DeclaredDevice] = []
+        return hosts.map { host in
+            let derivesUUIDs = host.devices.contains { device in device.mdevs.contains { $0.uuid == nil } }
+            if host.isFirstOfEntry || derivesUUIDs {
+                shared = host.devices.map { device in
+                    DeclaredDevice(address: device.address, driver: device.driver, settings: device.settings,
+                                   vfs: device.vfs, mdevs: device.mdevs.flatMap { mdev in
+                        (0..<mdev.count).map { index in
+                            DeclaredDevice.Mdev(type: mdev.type, uuid: mdev.uuid ?? MdevUUID.derived(
+                                from: [host.name, device.address.description, mdev.type, String(index)]))
+                        }
+                    })
+                }
+            }
+            return DeclaredHost(name: host.name, flavours: host.flavours, devices: shared,
+                                faults: host.faults.map { DeclaredFault(fields: $0.fields, file: file, line: $0.line) })
         }
     }
 }

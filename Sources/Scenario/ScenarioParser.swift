@@ -45,7 +45,7 @@ struct ScenarioParser {
             guard plan.mdevCount <= ScenarioLimits.mdevs else {
                 throw reader.error(entry, "more than \(ScenarioLimits.mdevs) mdevs in all")
             }
-            for name in template.names {
+            for (position, name) in template.names.enumerated() {
                 if let problem = HostName.problem(name) {
                     throw reader.error(line: template.nameLine, "bad host name '\(HostName.printable(name))': \(problem)")
                 }
@@ -53,8 +53,9 @@ struct ScenarioParser {
                     throw reader.error(line: template.nameLine, "duplicate host name '\(name)' (first at line \(first))")
                 }
                 firstLineOfName[name] = template.nameLine
-                plan.hosts.append(HostPlan(name: name, line: template.nameLine, flavours: template.flavours,
-                                           topology: template.topology, devices: template.devices, faults: template.faults))
+                plan.hosts.append(HostPlan(name: name, line: template.nameLine, isFirstOfEntry: position == 0,
+                                           flavours: template.flavours, topology: template.topology,
+                                           devices: template.devices, faults: template.faults))
             }
         }
         return plan

@@ -9,9 +9,11 @@ struct ScenarioPlan {
     var mdevCount = 0
 }
 
-struct HostPlan {
+struct HostPlan: Sendable {
     let name: String
     let line: Int
+    /// The first host of its `hosts` entry: the others of the entry are built alike.
+    let isFirstOfEntry: Bool
     let flavours: Set<InterfaceFlavour>
     let topology: CPUTopology
     let devices: [DevicePlan]
@@ -19,12 +21,12 @@ struct HostPlan {
 }
 
 /// One `faults:` entry as written: its meaning is checked where faults are applied (the FUSE layer).
-struct FaultEntry {
+struct FaultEntry: Sendable {
     let fields: [String: String]
     let line: Int
 }
 
-struct DevicePlan {
+struct DevicePlan: Sendable {
     let address: PCIAddress
     let line: Int
     let driver: String
@@ -38,7 +40,7 @@ struct DevicePlan {
     let mdevs: [MdevPlan]
 }
 
-struct MdevPlan {
+struct MdevPlan: Sendable {
     /// The type directory's name, e.g. `i915-GVTg_V5_4`.
     let type: String
     /// Nil for UUIDs derived from the host, device and position.
@@ -49,7 +51,7 @@ struct MdevPlan {
 
 /// The sizes a scenario may not exceed.
 public enum ScenarioLimits {
-    public static let hosts = 4096
+    public static let hosts = 100_000
     public static let devices = 1_000_000
     public static let mdevs = 1_000_000
     public static let cpus = 4096

@@ -26,6 +26,8 @@ public final class Directory: Node, @unchecked Sendable {
 
     private let children = Locked(Children())
     private let populate: (@Sendable (Directory) -> [Node])?
+    /// Runs before the first look inside (see `sysfsRoot(_:prepare:)`); nil for almost every directory.
+    private let preparation: Preparation?
     /// True for a directory that stands for `/sys`: paths and symlinks below it are relative to it.
     public let isSysfsRoot: Bool
 
@@ -35,19 +37,32 @@ public final class Directory: Node, @unchecked Sendable {
     }
 
     init(name: String, parent: Directory?, events: TreeEvents,
-         populate: (@Sendable (Directory) -> [Node])?, id: UInt64? = nil, isSysfsRoot: Bool = false) {
+         populate: (@Sendable (Directory) -> [Node])?, id: UInt64? = nil, isSysfsRoot: Bool = false,
+         preparation: Preparation? = nil) {
         self.populate = populate
         self.isSysfsRoot = isSysfsRoot
+        self.preparation = preparation
         super.init(name: name, parent: parent, events: events, kind: .directory, mode: 0o755, id: id)
     }
 
     /// Adds a subdirectory that stands for a `/sys` of its own (one host of several).
+    /// `prepare`, if given, runs once before the first look inside it (a lookup,
+    /// a listing, a stat) or `prepare()`, and fills it through the ordinary calls.
     @discardableResult
-    public func sysfsRoot(_ name: String) -> Directory {
-        let directory = Directory(name: name, parent: self, events: events, populate: nil, isSysfsRoot: true)
+    public func sysfsRoot(_ name: String, prepare: (@Sendable (Directory) -> Void)? = nil) -> Directory {
+        let directory = Directory(name: name, parent: self, events: events, populate: nil, isSysfsRoot: true,
+                                  preparation: prepare.map(Preparation.init))
         insert(directory)
         return directory
     }
+
+    /// Runs the directory's preparation now if it has one that has not run; returns once it has.
+    public func prepare() {
+        preparation?.run(on: self)
+    }
+
+    /// False only for a directory whose preparation has not run yet.
+    public var isPrepared: Bool { preparation?.isDone ?? true }
 
     /// The tree's change queue (shared by every node below the same root).
     public var changes: TreeEvents { events }
@@ -57,6 +72,7 @@ public final class Directory: Node, @unchecked Sendable {
     /// The child of that name; one inserted into a lazy directory is found without building the rest.
     public func child(_ name: String) -> Node? {
         if isRemoved { return nil }
+        preparation?.run(on: self)
         return children.withLock { state in
             if !state.populated, let inserted = state.list.node(named: name) { return inserted }
             populateIfNeeded(&state)
@@ -193,7 +209,8 @@ public final class Directory: Node, @unchecked Sendable {
     }
 
     private func withChildren<T>(_ body: (inout Children) -> T) -> T {
-        children.withLock { state in
+        preparation?.run(on: self)
+        return children.withLock { state in
             populateIfNeeded(&state)
             return body(&state)
         }

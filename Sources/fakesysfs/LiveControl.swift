@@ -25,7 +25,7 @@ final class LiveControl: Sendable {
                       hooks: HarnessHooks, socketPath path: String, hangup: HangupTarget,
                       log: @escaping @Sendable (String) -> Void = { Log.write($0) }) throws -> LiveControl {
         let declarations = try loaded.hosts.map { declared throws(ControlError) in try HostDeclaration(declared) }
-        let system = LiveSystem(hosts: loaded.scenario.hosts, declarations: declarations, faults: hooks.faults,
+        let system = LiveSystem(scenarioHosts: loaded.scenario.hosts, declarations: declarations, faults: hooks.faults,
                                 trace: hooks.trace, drivers: { DriverCatalog.factory(named: $0) },
                                 driverNames: DriverCatalog.names,
                                 readScenario: scenarioFile.map { reader(for: absolute($0)) },

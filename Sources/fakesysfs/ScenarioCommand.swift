@@ -60,10 +60,11 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a scenario file without mounting it: builds every host and reads its faults, as `mount` does.",
+            abstract: "Check a scenario file without mounting it: builds its hosts and reads its faults, as `mount` does.",
             discussion: """
                 Prints `FILE: ok: <summary>`, or `FILE:LINE: reason` on standard error and exits with 1. \
-                A file that cannot be read exits with 2.
+                A file that cannot be read exits with 2. The hosts of one `count:` entry are built alike: \
+                the first of each entry is built, as `mount` builds it before serving; the others count as it does.
                 """)
 
         @Flag(help: "Print the outcome as one JSON object: file, ok, and hosts, functions, mdevs or error.")
@@ -96,8 +97,7 @@ struct ScenarioCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.refused)
             }
             if json {
-                let functions = scenario.hosts.reduce(0) { $0 + $1.devices.count }
-                let mdevs = scenario.hosts.reduce(0) { $0 + $1.mdevs.count }
+                let (functions, mdevs) = scenario.totals
                 print(JSONValue.object([
                     .init(key: "file", value: .string(file)), .init(key: "ok", value: .bool(true)),
                     .init(key: "hosts", value: .number(UInt64(scenario.hosts.count))),

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import KernelCore
+import Scenario
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -22,9 +23,24 @@ struct StateFile {
     }
 
     /// One host keeps its state in `path`; each of several hosts in `path.<host name>`.
-    static func attach(path: String, to hosts: [Host]) throws(Failure) {
-        for host in hosts {
-            try StateFile(path: hosts.count == 1 ? path : path + "." + host.name).attach(to: host)
+    /// A fleet's host that is not built yet and has no file stays unbuilt: it is in
+    /// the state its scenario declares; its file is locked when it is built and
+    /// written at its first change.
+    static func attach(path: String, to hosts: [ScenarioHost]) throws(Failure) {
+        for handle in hosts {
+            let file = StateFile(path: hosts.count == 1 ? path : path + "." + handle.name)
+            if handle.builtHost != nil || access(file.path, F_OK) == 0 {
+                try file.attach(to: handle.host)
+            } else {
+                handle.whenBuilt { host in
+                    do throws(Failure) {
+                        try file.lock()
+                        file.observe(host)
+                    } catch {
+                        Log.write("\(host.name): \(error.description)")
+                    }
+                }
+            }
         }
     }
 
@@ -40,6 +56,11 @@ struct StateFile {
             Log.write("restored \(saved.mdevs.count) mdevs and the VFs of \(saved.physicalFunctions.count) PFs from \(path)")
         }
         try save(host.persistentState())
+        observe(host)
+    }
+
+    /// Saves the host's state after every change.
+    func observe(_ host: Host) {
         host.observeState { state in
             do throws(Failure) {
                 try save(state)
@@ -111,7 +132,7 @@ struct StateFile {
     }
 
     /// Holds an exclusive lock on `.NAME.lock` beside the file until the process ends.
-    private func lock() throws(Failure) {
+    func lock() throws(Failure) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

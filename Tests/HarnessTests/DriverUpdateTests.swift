@@ -15,8 +15,8 @@ import Testing
 
         init() throws {
             let (scenario, declared) = try DriverCatalog.loadDeclaredScenario(nil, log: { KernelMessages.record($0) })
-            hosts = scenario.hosts
-            bed = Testbed(host: scenario.hosts[0])
+            hosts = scenario.hosts.map(\.host)
+            bed = Testbed(host: hosts[0])
             system = LiveSystem(hosts: hosts, declarations: try declared.map { try HostDeclaration($0) },
                                 faults: FaultPlan(), drivers: { DriverCatalog.factory(named: $0) },
                                 driverNames: DriverCatalog.names)

@@ -22,7 +22,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         if "\(error)".isEmpty { Fuzzer.fail("an empty scenario error") }
         return 0
     }
-    for host in scenario.hosts {
+    for host in scenario.hosts.map(\.host) {
         for device in host.devices {
             let link = "bus/pci/devices/" + device.address.description
             if host.root.resolve(device.directory.path) !== device.directory || host.root.resolve(link) !== device.directory {

@@ -32,7 +32,7 @@ import Testing
         #expect(host.devices[0].driver == "test-gpu")
         #expect(host.devices[0].settings.values == ["capacity": .integer(6)])
         #expect(host.devices[1].vfs == 2)
-        let built = scenario.hosts[0].mdevs.map(\.uuid).sorted { $0.description < $1.description }
+        let built = scenario.hosts[0].host.mdevs.map(\.uuid).sorted { $0.description < $1.description }
         let declared = host.devices[0].mdevs.map(\.uuid).sorted { $0.description < $1.description }
         #expect(declared == built)
         #expect(host.devices[0].mdevs.map(\.type) == ["pool-small", "pool-large", "pool-large"])

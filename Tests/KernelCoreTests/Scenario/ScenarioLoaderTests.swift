@@ -24,7 +24,7 @@ func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
             """)
         #expect(scenario.hosts.map(\.name) == ["solo"])
         #expect(scenario.hosts[0].root === scenario.root)
-        let bed = Testbed(host: scenario.hosts[0])
+        let bed = Testbed(host: scenario.hosts[0].host)
         #expect(bed.host.root === scenario.root)
         #expect(bed.names("/bus/pci/devices") == ["0000:00:02.0"])
         #expect(bed.read("/bus/pci/devices/0000:00:02.0/vendor") == .success("0x8086\n"))
@@ -53,10 +53,10 @@ func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
             """)
         #expect(scenario.hosts.map(\.name) == ["source", "target"])
         #expect(scenario.root.list().map(\.name).sorted() == ["source", "target"])
-        let source = Testbed(host: scenario.hosts[0]), target = Testbed(host: scenario.hosts[1])
+        let source = Testbed(host: scenario.hosts[0].host), target = Testbed(host: scenario.hosts[1].host)
         #expect(source.host.root === scenario.root.child("source"))
         #expect(target.host.root === scenario.root.child("target"))
-        #expect(scenario.hosts[0].cpuCount == 4)
+        #expect(scenario.hosts[0].host.cpuCount == 4)
         #expect(source.read("/devices/pci0000:00/0000:00:02.0/local_cpulist") == .success("0-3\n"))
         #expect(source.read("/devices/pci0000:00/0000:00:02.0/flavours") == .success("migration_version\n"))
         #expect(target.read("/devices/pci0000:00/0000:3b:00.0/flavours") == .success("compatible json migration_version\n"))
@@ -65,7 +65,7 @@ func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
         #expect(source.link("/bus/pci/devices/0000:3b:00.0") == "../../../devices/pci0000:00/0000:3b:00.0")
         #expect(target.names("/bus/pci/devices") == ["0000:3b:00.0"])
 
-        let mdevs = scenario.hosts[0].mdevs
+        let mdevs = scenario.hosts[0].host.mdevs
         #expect(mdevs.count == 3)
         #expect(mdevs.contains { $0.uuid.description == "8f5a1c3e-0000-4000-8000-000000000001" && $0.typeID == "pool-large" })
         #expect(source.read("/bus/pci/devices/0000:00:02.0/mdev_supported_types/pool-small/available_instances") == .success("4\n"))
@@ -89,15 +89,15 @@ func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
         #expect(scenario.hosts.count == 12)
         #expect(scenario.hosts.first?.name == "node-00")
         #expect(scenario.hosts.last?.name == "node-11")
-        let addresses = scenario.hosts[3].devices.map(\.address.description)
+        let addresses = scenario.hosts[3].host.devices.map(\.address.description)
         #expect(addresses.first == "0000:3b:00.0")
         #expect(addresses[1] == "0000:3b:01.0")
         #expect(addresses.last == "0000:3b:09.0")
-        let uuids = scenario.hosts.flatMap { $0.mdevs.map(\.uuid) }
+        let uuids = scenario.hosts.flatMap { $0.host.mdevs.map(\.uuid) }
         #expect(uuids.count == 120)
         #expect(Set(uuids).count == 120)
         let again = try loadScenario(yaml)
-        #expect(again.hosts.flatMap { $0.mdevs.map(\.uuid) }.sorted { $0.description < $1.description }
+        #expect(again.hosts.flatMap { $0.host.mdevs.map(\.uuid) }.sorted { $0.description < $1.description }
                 == uuids.sorted { $0.description < $1.description })
     }
 
@@ -112,7 +112,7 @@ func loadScenario(_ yaml: String) throws(ScenarioError) -> Scenario {
                       total_vfs: 0x10
                       model: "1.10"
             """)
-        #expect(Testbed(host: scenario.hosts[0]).read("/bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == .success("16\n"))
+        #expect(Testbed(host: scenario.hosts[0].host).read("/bus/pci/devices/0000:3b:00.0/sriov_totalvfs") == .success("16\n"))
     }
 
     /// Opening a FIFO for reading waits for a writer; a device may never end. Neither is read.

@@ -141,9 +141,9 @@ import Testing
     }
 
     @Test func sizes() {
-        #expect(refusal("hosts:\n  - name: a\n    count: 4097") == "s.yaml:3: `count` must be a whole number from 1 to 4096")
-        #expect(refusal("hosts:\n  - name: a\n    count: 4000\n  - name: b\n    count: 97")
-                == "s.yaml:5: more than 4096 hosts")
+        #expect(refusal("hosts:\n  - name: a\n    count: 100001") == "s.yaml:3: `count` must be a whole number from 1 to 100000")
+        #expect(refusal("hosts:\n  - name: a\n    count: 99999\n  - name: b\n    count: 2")
+                == "s.yaml:5: more than 100000 hosts")
         #expect(refusal("hosts:\n  - name: a\n    count: 20\n    devices: [{driver: test-gpu, first: 0000:00:00.0, count: 60000}]")
                 == "s.yaml:2: more than 1000000 PCI functions in all (VFs count too)")
         #expect(refusal("hosts:\n  - name: a\n    count: 16\n    devices: [{driver: test-pf, first: 0000:00:00.0, count: 8192, stride: 8, vfs: 7}]")
