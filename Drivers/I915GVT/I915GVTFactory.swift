@@ -29,12 +29,14 @@ public enum I915GVTFactory: DriverFactory, MigrationVersionCodecProvider {
         }
         let live = try liveSettings(settings)
         let driver = GVTDriver(platform: platform, apertureMB: apertureMB, settings: live, flavours: context.flavours)
-        let spec = DeviceSpec(address: address,
+        var spec = DeviceSpec(address: address,
                               identity: PCIIdentity(vendor: 0x8086, device: deviceID, subsystemVendor: 0x8086,
                                                     subsystemDevice: 0x2212, classCode: 0x030000, revision: 0x04),
                               kernelDriver: "i915",
                               bars: [BAR(size: 16 << 20), BAR(size: UInt64(apertureMB) << 20, prefetchable: true),
                                      BAR(size: 64, is64Bit: false, isIO: true)])
+        // An integrated GPU is a root-complex integrated endpoint: no link.
+        spec.link = nil
         return (spec, driver)
     }
 

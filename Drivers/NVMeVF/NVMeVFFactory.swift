@@ -29,6 +29,7 @@ public enum NVMeVFFactory: DriverFactory, MigrationVersionCodecProvider {
                               sriov: SRIOVCapability(totalVFs: UInt16(totalVFs), offset: 1, stride: 1,
                                                      vfDevice: 0xa824, vfDriver: "nvme"))
         spec.initialVFs = try settings.integer("initial_vfs", default: 0, in: 0...totalVFs)
+        spec.link = PCIeLink(generation: 4, width: 4)
         return (spec, driver)
     }
 

@@ -44,6 +44,8 @@ public enum QATVFFactory: DriverFactory, MigrationVersionCodecProvider {
                                                      vfDriver: try settings.choice("vf_driver", default: "vfio-pci",
                                                                                    from: ["vfio-pci", "qat_vfio_pci"])))
         spec.initialVFs = try settings.integer("initial_vfs", default: 0, in: 0...totalVFs)
+        // The QAT of Sapphire Rapids is a root-complex integrated endpoint: no link.
+        spec.link = nil
         return (spec, driver)
     }
 

@@ -76,7 +76,14 @@ public final class ConfigSpace: Sendable {
         // PCI Express capability, version 2, endpoint.
         data[0x40] = 0x10
         data[0x41] = 0x00
-        put16(0x42, 0x0002)
+        // Version 2; an Endpoint, or a Root Complex Integrated Endpoint (type 9) without link registers.
+        put16(0x42, spec.link == nil ? 0x0092 : 0x0002)
+        if let link = spec.link {
+            let speed = UInt32(link.generation), width = UInt32(link.width)
+            put32(0x4c, speed | width << 4)
+            put32(0x6c, ((UInt32(1) << speed) - 1) << 1)
+            if !virtualFunction { put16(0x52, UInt16(speed | width << 4)) }
+        }
         // Device Capabilities: Function Level Reset.
         put32(0x44, 0x1000_0000)
         if extended, let sriov = spec.sriov {

@@ -7,6 +7,8 @@ public struct DeviceSpec: Sendable {
     public var bars: [BAR]
     /// Present on an SR-IOV physical function.
     public var sriov: SRIOVCapability?
+    /// The function's PCIe link; nil for a root-complex integrated endpoint, which has none.
+    public var link: PCIeLink? = PCIeLink(generation: 4, width: 16)
     /// VFs enabled when the device is added, as if `sriov_numvfs` had been written at boot.
     public var initialVFs = 0
 

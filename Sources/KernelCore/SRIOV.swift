@@ -81,9 +81,10 @@ extension Host {
             var identity = pf.identity
             identity.device = capability.vfDevice
             for address in addresses.compactMap({ $0 }) {
-                let spec = DeviceSpec(address: address, identity: identity,
+                var spec = DeviceSpec(address: address, identity: identity,
                                       kernelDriver: state.autoprobe ? capability.vfDriver : nil,
                                       bars: Array(pf.spec.bars.prefix(1)))
+                spec.link = pf.spec.link
                 let vf = addDevice(spec, driver: pf.driver, physicalFunction: pf)
                 pf.sriov?.virtualFunctions.append(vf)
             }
