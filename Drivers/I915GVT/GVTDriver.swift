@@ -39,6 +39,9 @@ final class GVTDriver: VendorDriver {
 
     // MARK: Types and capacity
 
+    /// kvmgt registers its vGPUs' driver as `intel_vgpu_mdev`.
+    var mdevDriverName: String? { "intel_vgpu_mdev" }
+
     func mdevTypes(of device: PCIDevice) -> [MdevType] {
         device.isVirtualFunction ? [] : types.map { MdevType(name: $0.name, description: $0.description) }
     }

@@ -66,6 +66,12 @@ final class QATDriver: VendorDriver {
 
     // MARK: SR-IOV
 
+    /// `adf_sriov_configure` enables every VF the hardware has, whatever the
+    /// request ("all the VFs supported in hardware must be enabled").
+    func numVFs(enabling requested: Int, on pf: PCIDevice) -> Int {
+        Int(pf.spec.sriov?.totalVFs ?? 0)
+    }
+
     /// `adf_sriov_configure`: refused while vQATs hold bundles; brings the device up.
     func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno) {
         try state.withLock { state throws(Errno) in

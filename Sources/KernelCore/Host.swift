@@ -23,10 +23,11 @@ public final class Host: @unchecked Sendable {
     private let sink = Locked<(any UEventSink)?>(nil)
     let stateObserver = Locked<(@Sendable (PersistentState) -> Void)?>(nil)
     private let pciDevices: Directory
-    private let pciDrivers: Directory
+    let pciDrivers: Directory
     private let iommuGroups: Directory
     // Guarded by `lock`.
-    private var devicesByAddress: [PCIAddress: PCIDevice] = [:]
+    var devicesByAddress: [PCIAddress: PCIDevice] = [:]
+    var pciBus = PCIBusState()
     private var iommuGroupsInUse = Set<Int>()
     /// No group below this number is free.
     private var lowestFreeGroup = 0
@@ -39,6 +40,7 @@ public final class Host: @unchecked Sendable {
         self.system = SystemDevices(topology: topology)
         self.log = log
         (pciDevices, pciDrivers, iommuGroups) = Host.buildSkeleton(root)
+        buildPCIBusFiles(root.directory("bus").directory("pci"))
         buildMdevBus()
         buildCPUDirectories()
         buildNodeDirectories()
@@ -55,7 +57,10 @@ public final class Host: @unchecked Sendable {
         lock.withLock { devicesByAddress[address] }
     }
 
-    /// Adds a PCI function with its directory, bus links, driver binding and IOMMU group.
+    /// Adds a PCI function as `pci_device_add` and `pci_bus_add_device` do:
+    /// its directory, bus links and IOMMU group, the `add` uevent, for a VF
+    /// the `physfn`/`virtfn` links and a `change`, then its driver: the one it
+    /// boots with, or whichever the bus's probe finds.
     @discardableResult
     public func addDevice(_ spec: DeviceSpec, driver: (any VendorDriver)? = nil,
                           physicalFunction: PCIDevice? = nil) -> PCIDevice {
@@ -69,15 +74,22 @@ public final class Host: @unchecked Sendable {
             // The directory's name is the address, formatted once for every link that names it.
             pciDevices.symlink(device.directory.name, to: device.devpath)
             joinIOMMUGroup(group, path: device.devpath, name: device.directory.name)
-            if let physicalFunction { linkVirtualFunction(device, to: physicalFunction) }
+            emit(UEvent(action: .add, devpath: device.devpath, subsystem: "pci", properties: device.ueventEnvironment))
+            if let physicalFunction {
+                linkVirtualFunction(device, to: physicalFunction)
+                emit(UEvent(action: .change, devpath: device.devpath, subsystem: "pci",
+                            properties: device.ueventEnvironment))
+            }
             if let driver = spec.kernelDriver {
                 if modules.module(registering: driver) == nil, let module = ModuleCatalog.registering(pciDriver: driver) {
                     loadModule(module)
                 }
                 bind(device, to: driver)
+                emit(UEvent(action: .bind, devpath: device.devpath, subsystem: "pci",
+                            properties: device.ueventEnvironment))
+            } else if pciBus.autoprobe {
+                probeLocked(device)
             }
-            emit(UEvent(action: .add, devpath: device.devpath, subsystem: "pci",
-                        properties: device.ueventProperties))
             if spec.sriov != nil && device.sriov?.numVFs == 0 && spec.initialVFs > 0 {
                 try? enableVFs(spec.initialVFs, on: device)
             }
@@ -91,7 +103,7 @@ public final class Host: @unchecked Sendable {
             guard devicesByAddress[device.address] === device else { return }
             if device.sriov?.numVFs ?? 0 > 0 { try? disableVFs(on: device) }
             for mdev in mdevsByUUID.values where mdev.parent === device { forceRemove(mdev) }
-            if let driver = device.kernelDriver { unbind(device, from: driver) }
+            detachLocked(device)
             // As iommu_group_remove_device: the device's link first, so it never dangles.
             device.directory.remove("iommu_group")
             leaveIOMMUGroup(device.iommuGroup, name: device.address.description)
@@ -99,7 +111,7 @@ public final class Host: @unchecked Sendable {
             device.directory.parent?.remove(device.directory.name)
             devicesByAddress[device.address] = nil
             emit(UEvent(action: .remove, devpath: device.directory.path, subsystem: "pci",
-                        properties: device.ueventProperties))
+                        properties: device.ueventEnvironment))
         }
     }
 
@@ -133,49 +145,6 @@ public final class Host: @unchecked Sendable {
             pciDriverDirectory(driver).remove(device.address.description)
             device.kernelDriver = nil
         }
-    }
-
-    /// `bind_store`: ENODEV unless the named device exists and the driver
-    /// matches it (its ID table, or `driver_override` when set); EBUSY if bound.
-    private func bindStore(_ input: StoreInput, driver: String) throws(Errno) {
-        try lock.withLock { () throws(Errno) in
-            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
-                  device.matches(driver: driver) else {
-                throw .noDevice
-            }
-            guard device.kernelDriver == nil else { throw .resourceBusy }
-            bind(device, to: driver)
-            device.enableCount += 1
-            emit(UEvent(action: .bind, devpath: device.directory.path, subsystem: "pci",
-                        properties: device.ueventProperties))
-        }
-    }
-
-    /// `unbind_store`: only a device bound to this driver can be unbound; otherwise ENODEV.
-    private func unbindStore(_ input: StoreInput, driver: String) throws(Errno) {
-        try lock.withLock { () throws(Errno) in
-            guard let device = devicesByAddress.values.first(where: { input.streq($0.address.description) }),
-                  device.kernelDriver == driver else { throw .noDevice }
-            unbind(device, from: driver)
-            device.enableCount = max(0, device.enableCount - 1)
-            emit(UEvent(action: .unbind, devpath: device.directory.path, subsystem: "pci",
-                        properties: device.ueventProperties))
-        }
-    }
-
-    func pciDriverDirectory(_ driver: String) -> Directory {
-        if let existing = pciDrivers.child(driver) as? Directory { return existing }
-        let directory = pciDrivers.directory(driver)
-        directory.attribute("uevent", mode: 0o200)
-        directory.attribute("new_id", mode: 0o200)
-        directory.attribute("remove_id", mode: 0o200)
-        directory.attribute("bind", mode: 0o200, store: { [weak self] input throws(Errno) in
-            try self?.bindStore(input, driver: driver)
-        })
-        directory.attribute("unbind", mode: 0o200, store: { [weak self] input throws(Errno) in
-            try self?.unbindStore(input, driver: driver)
-        })
-        return directory
     }
 
     // MARK: IOMMU groups
@@ -238,11 +207,6 @@ public final class Host: @unchecked Sendable {
         let devices = pci.directory("devices")
         let drivers = pci.directory("drivers")
         pci.directory("slots")
-        pci.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" })
-        pci.attribute("drivers_probe", mode: 0o200)
-        pci.attribute("rescan", mode: 0o200)
-        pci.attribute("resource_alignment", mode: 0o644, show: { "\n" })
-        pci.attribute("uevent", mode: 0o200)
         root.directory("devices")
         root.directory("class")
         // What the simulation leaves to the kernel it runs on: empty here, the

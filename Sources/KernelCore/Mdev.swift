@@ -7,13 +7,81 @@ extension Host {
     func buildMdevBus() {
         let bus = root.directory("bus").directory("mdev")
         bus.directory("devices")
-        let vfio = bus.directory("drivers").directory("vfio_mdev")
-        vfio.attribute("bind", mode: 0o200)
-        vfio.attribute("unbind", mode: 0o200)
-        vfio.attribute("uevent", mode: 0o200)
-        bus.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" })
-        bus.attribute("drivers_probe", mode: 0o200)
-        bus.attribute("uevent", mode: 0o200)
+        bus.directory("drivers")
+        bus.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" }, store: { _ in })
+        bus.attribute("drivers_probe", mode: 0o200, store: { [weak self] input throws(Errno) in
+            try self?.mdevDriversProbeStore(input)
+        })
+        bus.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
+            let request = try SyntheticUEvent(parsing: input)
+            self?.emit(UEvent(action: request.action, devpath: "/bus/mdev", subsystem: "bus", properties: request.properties))
+        })
+    }
+
+    /// `/sys/bus/mdev/drivers/<name>/`, registered with the first parent whose driver offers it.
+    private func mdevDriverDirectory(_ name: String) -> Directory {
+        let drivers = root.directory("bus/mdev/drivers".components)
+        if let existing = drivers.child(name) as? Directory { return existing }
+        let directory = drivers.directory(name)
+        directory.attribute("bind", mode: 0o200, store: { [weak self] input throws(Errno) in
+            try self?.mdevBindStore(input, driver: name)
+        })
+        directory.attribute("unbind", mode: 0o200, store: { [weak self] input throws(Errno) in
+            try self?.mdevUnbindStore(input, driver: name)
+        })
+        directory.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
+            let request = try SyntheticUEvent(parsing: input)
+            self?.emit(UEvent(action: request.action, devpath: "/bus/mdev/drivers/" + name, subsystem: "drivers",
+                              properties: request.properties))
+        })
+        return directory
+    }
+
+    private func mdevLocked(named input: StoreInput) -> MdevDevice? {
+        mdevsByUUID.values.first { input.streq($0.uuid.description) }
+    }
+
+    /// `drivers_probe_store` on the mdev bus: ENODEV for an unknown name; an
+    /// unbound mdev goes back to its parent's driver.
+    private func mdevDriversProbeStore(_ input: StoreInput) throws(Errno) {
+        try lock.withLock { () throws(Errno) in
+            guard let mdev = mdevLocked(named: input) else { throw .noDevice }
+            if !mdev.isBound { bindMdevLocked(mdev) }
+        }
+    }
+
+    /// `bind_store`: ENODEV unless the mdev exists and this is its parent's driver; EBUSY when bound.
+    private func mdevBindStore(_ input: StoreInput, driver: String) throws(Errno) {
+        try lock.withLock { () throws(Errno) in
+            guard let mdev = mdevLocked(named: input), mdev.driverName == driver else { throw .noDevice }
+            guard !mdev.isBound else { throw .resourceBusy }
+            bindMdevLocked(mdev)
+        }
+    }
+
+    /// `unbind_store`: ENODEV unless the mdev is bound to this driver.
+    private func mdevUnbindStore(_ input: StoreInput, driver: String) throws(Errno) {
+        try lock.withLock { () throws(Errno) in
+            guard let mdev = mdevLocked(named: input), mdev.isBound, mdev.driverName == driver else { throw .noDevice }
+            unbindMdevLocked(mdev)
+        }
+    }
+
+    private func bindMdevLocked(_ mdev: MdevDevice) {
+        guard let directory = mdev.directory else { return }
+        let uuid = mdev.uuid.description
+        mdev.isBound = true
+        directory.symlink("driver", to: "/bus/mdev/drivers/" + mdev.driverName)
+        mdevDriverDirectory(mdev.driverName).symlink(uuid, to: directory.path)
+        emit(UEvent(action: .bind, devpath: directory.path, subsystem: "mdev", properties: mdev.ueventEnvironment))
+    }
+
+    private func unbindMdevLocked(_ mdev: MdevDevice) {
+        guard mdev.isBound, let directory = mdev.directory else { return }
+        (root.descendant("bus/mdev/drivers/" + mdev.driverName) as? Directory)?.remove(mdev.uuid.description)
+        directory.remove("driver")
+        mdev.isBound = false
+        emit(UEvent(action: .unbind, devpath: directory.path, subsystem: "mdev", properties: mdev.ueventEnvironment))
     }
 
     public func mdev(_ uuid: MdevUUID) -> MdevDevice? {
@@ -29,6 +97,7 @@ extension Host {
         guard let driver = parent.driver, let kernelDriver = parent.kernelDriver else { return }
         let types = driver.mdevTypes(of: parent)
         guard !types.isEmpty else { return }
+        _ = mdevDriverDirectory(driver.mdevDriverName ?? kernelDriver + "_mdev")
         let supported = parent.directory.directory("mdev_supported_types")
         for type in types {
             let typeID = kernelDriver + "-" + type.name
@@ -82,7 +151,8 @@ extension Host {
             }
             guard let driver = parent.driver, let type = parent.mdevTypeIDs[typeID] else { throw .noDevice }
             let group = allocateIOMMUGroup()
-            let mdev = MdevDevice(uuid: uuid, type: type, typeID: typeID, parent: parent, iommuGroup: group)
+            let mdev = MdevDevice(uuid: uuid, type: type, typeID: typeID, parent: parent, iommuGroup: group,
+                                  driverName: driver.mdevDriverName ?? (parent.kernelDriver ?? "") + "_mdev")
             do throws(Errno) {
                 try driver.createMdev(mdev)
             } catch {
@@ -107,20 +177,28 @@ extension Host {
         }))
         directory.insert(directory.makeSymlink("iommu_group", to: "/kernel/iommu_groups/\(mdev.iommuGroup)"))
         directory.insert(directory.makeSymlink("subsystem", to: "/bus/mdev"))
-        directory.insert(directory.makeSymlink("driver", to: "/bus/mdev/drivers/vfio_mdev"))
-        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: { [weak mdev] () throws(Errno) in
-            guard let mdev else { throw .noDevice }
-            return mdev.ueventProperties.map { $0.0 + "=" + $0.1 + "\n" }.joined()
+        directory.insert(directory.makeAttribute("uevent", mode: 0o644, show: { [weak self, weak mdev] () throws(Errno) in
+            guard let self, let mdev else { throw .noDevice }
+            return lock.withLock { mdev.ueventEnvironment.map { $0.0 + "=" + $0.1 + "\n" }.joined() }
+        }, store: { [weak self, weak mdev] input throws(Errno) in
+            let request = try SyntheticUEvent(parsing: input)
+            guard let self, let mdev else { throw .noDevice }
+            lock.withLock {
+                emit(UEvent(action: request.action, devpath: mdev.directory?.path ?? "", subsystem: "mdev",
+                            properties: request.properties + mdev.ueventEnvironment))
+            }
         }))
         for node in driver.attributes(ofMdev: mdev, in: directory) { directory.insert(node) }
         mdev.parent.directory.insert(directory)
         let path = directory.path
         joinIOMMUGroup(mdev.iommuGroup, path: path, name: uuid)
         root.directory("bus/mdev/devices".components).symlink(uuid, to: path)
-        root.directory("bus/mdev/drivers/vfio_mdev".components).symlink(uuid, to: path)
+        // `mdev_device_create`: device_add (the `add` uevent), the driver
+        // (`bind`), then the type's `devices/` link.
+        emit(UEvent(action: .add, devpath: path, subsystem: "mdev", properties: mdev.ueventEnvironment))
+        bindMdevLocked(mdev)
         (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?
             .symlink(uuid, to: path)
-        emit(UEvent(action: .add, devpath: path, subsystem: "mdev", properties: mdev.ueventProperties))
     }
 
     private func typeDirectoryPath(_ mdev: MdevDevice) -> String {
@@ -150,12 +228,12 @@ extension Host {
         let uuid = mdev.uuid.description
         let path = mdev.directory?.path ?? ""
         (root.descendant(String(typeDirectoryPath(mdev).dropFirst()) + "/devices") as? Directory)?.remove(uuid)
-        (root.descendant("bus/mdev/drivers/vfio_mdev") as? Directory)?.remove(uuid)
+        unbindMdevLocked(mdev)
         (root.descendant("bus/mdev/devices") as? Directory)?.remove(uuid)
         mdev.directory?.remove("iommu_group")
         leaveIOMMUGroup(mdev.iommuGroup, name: uuid)
         mdev.parent.directory.remove(uuid)
         mdevsByUUID[mdev.uuid] = nil
-        emit(UEvent(action: .remove, devpath: path, subsystem: "mdev", properties: mdev.ueventProperties))
+        emit(UEvent(action: .remove, devpath: path, subsystem: "mdev", properties: mdev.ueventEnvironment))
     }
 }

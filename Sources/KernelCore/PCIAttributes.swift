@@ -59,9 +59,10 @@ extension PCIDevice {
             nodes.append(directory.makeAttribute("remove", mode: 0o220, store: { [weak self] input throws(Errno) in
                 try self?.storeRemove(input)
             }))
-            nodes.append(directory.makeAttribute("rescan", mode: 0o200, store: { input throws(Errno) in
-                // `dev_rescan_store`: kstrtoul; the bus holds no function the host does not show already.
-                guard (try? input.unsignedInteger()) != nil else { throw .invalidArgument }
+            nodes.append(directory.makeAttribute("rescan", mode: 0o200, store: { [weak self] input throws(Errno) in
+                // `dev_rescan_store`: kstrtoul; non-zero finds again what `remove` took from the bus.
+                guard let self else { throw .noDevice }
+                try self.locked { host throws(Errno) in try host.rescanStore(input, bus: self.address.bus) }
             }))
         }
         if id.isVGA {
@@ -163,7 +164,7 @@ extension PCIDevice {
         let request = try SyntheticUEvent(parsing: input)
         try locked { host in
             host.emit(UEvent(action: request.action, devpath: directory.path, subsystem: "pci",
-                             properties: request.properties + ueventProperties))
+                             properties: request.properties + ueventEnvironment))
         }
     }
 
@@ -171,6 +172,6 @@ extension PCIDevice {
     private func storeRemove(_ input: StoreInput) throws(Errno) {
         guard let remove = try? input.unsignedInteger() else { throw .invalidArgument }
         guard remove != 0 else { return }
-        try locked { host in host.removeDevice(self) }
+        try locked { host in host.removeThroughSysfs(self) }
     }
 }

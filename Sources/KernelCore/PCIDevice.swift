@@ -64,6 +64,12 @@ public final class PCIDevice: @unchecked Sendable {
                                  : driver.attributes(of: self, in: directory)
     }
 
+    /// What every uevent of the function carries: `DRIVER=` while it is bound
+    /// (`dev_uevent`), then `pci_uevent`'s keys. Read under the host's lock.
+    public var ueventEnvironment: [(String, String)] {
+        (kernelDriver.map { [("DRIVER", $0)] } ?? []) + ueventProperties
+    }
+
     /// `uevent`'s keys after `DRIVER=`, as `pci_uevent` adds them.
     public var ueventProperties: [(String, String)] {
         [("PCI_CLASS", upperHex(identity.classCode, 1)),
@@ -71,14 +77,6 @@ public final class PCIDevice: @unchecked Sendable {
          ("PCI_SUBSYS_ID", upperHex(identity.subsystemVendor, 4) + ":" + upperHex(identity.subsystemDevice, 4)),
          ("PCI_SLOT_NAME", address.description),
          ("MODALIAS", identity.modalias)]
-    }
-
-    /// Whether `driver` would probe this function: only the `driver_override`
-    /// driver when one is set (`pci_match_device`), else the driver its IDs
-    /// name (the one it booted with, or its PF's VF driver).
-    func matches(driver: String) -> Bool {
-        if let driverOverride { return driverOverride == Array(driver.utf8) }
-        return driver == spec.kernelDriver || driver == physicalFunction?.spec.sriov?.vfDriver
     }
 
     /// Runs `body` under the host's lock; ENODEV once the device has left its host.

@@ -61,7 +61,9 @@ extension PCIDevice {
                 host.log("\(address): \(state.numVFs) VFs already enabled. Disable before enabling \(count) VFs")
                 throw .resourceBusy
             }
-            try host.enableVFs(count, on: self)
+            let enabled = min(driver?.numVFs(enabling: count, on: self) ?? count, Int(state.capability.totalVFs))
+            try host.enableVFs(enabled, on: self)
+            if enabled != count { host.log("\(address): \(count) VFs requested; only \(enabled) enabled") }
             host.noteStateChange()
         }
     }
@@ -81,8 +83,7 @@ extension Host {
             var identity = pf.identity
             identity.device = capability.vfDevice
             for address in addresses.compactMap({ $0 }) {
-                var spec = DeviceSpec(address: address, identity: identity,
-                                      kernelDriver: state.autoprobe ? capability.vfDriver : nil,
+                var spec = DeviceSpec(address: address, identity: identity, kernelDriver: nil,
                                       bars: Array(pf.spec.bars.prefix(1)))
                 spec.link = pf.spec.link
                 let vf = addDevice(spec, driver: pf.driver, physicalFunction: pf)
@@ -90,17 +91,17 @@ extension Host {
             }
             pf.sriov?.numVFs = count
             pf.config.setNumVFs(UInt16(truncatingIfNeeded: count))
-            emit(UEvent(action: .change, devpath: pf.directory.path, subsystem: "pci", properties: pf.ueventProperties))
+            emit(UEvent(action: .change, devpath: pf.directory.path, subsystem: "pci", properties: pf.ueventEnvironment))
         }
     }
 
-    /// Removes every VF of `pf`, last first, as `sriov_disable` does; each
+    /// Removes every VF of `pf`, first to last, as `sriov_del_vfs` does; each
     /// `virtfn<N>` link goes before its VF (`pci_iov_remove_virtfn`), so no
-    /// reader ever finds it dangling.
+    /// reader ever finds it dangling. No uevent of the PF's own follows.
     func disableVFs(on pf: PCIDevice) throws(Errno) {
         lock.withLock {
             let functions = pf.sriov?.virtualFunctions ?? []
-            for (index, vf) in functions.enumerated().reversed() {
+            for (index, vf) in functions.enumerated() {
                 pf.directory.remove("virtfn\(index)")
                 removeDevice(vf)
             }
@@ -108,7 +109,6 @@ extension Host {
             pf.sriov?.numVFs = 0
             pf.config.setNumVFs(0)
             pf.driver?.disabledVFs(on: pf)
-            emit(UEvent(action: .change, devpath: pf.directory.path, subsystem: "pci", properties: pf.ueventProperties))
         }
     }
 

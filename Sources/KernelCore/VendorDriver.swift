@@ -22,6 +22,9 @@ public protocol VendorDriver: AnyObject, Sendable {
     /// Extra attributes and directories in a PF's (or plain function's) directory.
     func attributes(of device: PCIDevice, in directory: Directory) -> [Node]
 
+    /// How many VFs the driver's `sriov_configure` enables when `requested`
+    /// (non-zero) are asked for; some enable all they have whatever the request.
+    func numVFs(enabling requested: Int, on pf: PCIDevice) -> Int
     /// Called before `count` VFs are enabled on `pf`; throw the driver's errno to refuse.
     func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno)
     /// Called after the VFs of `pf` were removed.
@@ -41,6 +44,9 @@ public protocol VendorDriver: AnyObject, Sendable {
     func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node]
     /// Extra attributes of an mdev's directory.
     func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node]
+    /// The name of the `mdev_driver` its mdevs bind to (`/sys/bus/mdev/drivers/<name>`);
+    /// nil gives `<PCI driver>_mdev`.
+    var mdevDriverName: String? { get }
 
     /// Settings of `device` changed at run time that a restart must keep
     /// (`mount --state`), by name. A store that changes one calls
@@ -60,6 +66,7 @@ public protocol VendorDriver: AnyObject, Sendable {
 
 extension VendorDriver {
     public func attributes(of device: PCIDevice, in directory: Directory) -> [Node] { [] }
+    public func numVFs(enabling requested: Int, on pf: PCIDevice) -> Int { requested }
     public func enableVFs(_ count: Int, on pf: PCIDevice) throws(Errno) {}
     public func disabledVFs(on pf: PCIDevice) {}
     public func attributes(ofVF vf: PCIDevice, in directory: Directory) -> [Node] { [] }
@@ -69,6 +76,7 @@ extension VendorDriver {
     public func removeMdev(_ mdev: MdevDevice) throws(Errno) {}
     public func attributes(ofType type: MdevType, on parent: PCIDevice, in directory: Directory) -> [Node] { [] }
     public func attributes(ofMdev mdev: MdevDevice, in directory: Directory) -> [Node] { [] }
+    public var mdevDriverName: String? { nil }
     public func persistentSettings(of device: PCIDevice) -> [String: String] { [:] }
     public func restoreSettings(_ settings: [String: String], of device: PCIDevice) throws(Errno) {}
     public func update(settings: DriverSettings) throws(SettingsError) {

@@ -21,7 +21,8 @@ struct QATTests {
         #expect(qat.read(Self.pf + "/sriov_totalvfs") == .success("16\n"))
         #expect(qat.read(Self.pf + "/class") == .success("0x0b4000\n"))
         #expect(qat.read(Self.vf1 + "/device") == .success("0x4941\n"))
-        #expect(qat.link(Self.vf1 + "/driver") == "../../../bus/pci/drivers/vfio-pci")
+        // vfio-pci's ID table matches only through driver_override: the VFs stay unbound.
+        #expect(qat.link(Self.vf1 + "/driver") == nil)
     }
 
     @Test("a VF's string: generation, PCI ID, driver version, capabilities, ring layout, PF/VF protocol")

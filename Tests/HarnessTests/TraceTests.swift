@@ -22,16 +22,17 @@ import Glibc
             test.ctl("create-mdev", "0000:00:02.0", "unit", uuid)
             test.ctl("create-mdev", "0000:00:02.0", "unit", uuid)
             let entries = try TraceLog.read(path).map(\.entry)
-            #expect(entries.map(\.operation) == ["mark", "uevent", "ctl", "ctl"])
+            #expect(entries.map(\.operation) == ["mark", "uevent", "uevent", "ctl", "ctl"])
             #expect(entries[0].value == "step one")
             #expect(entries[1].action == "add")
             #expect(entries[1].subsystem == "mdev")
             #expect(entries[1].path == "/devices/pci0000:00/0000:00:02.0/\(uuid)")
-            #expect(entries[2].value == "create-mdev 0000:00:02.0 unit \(uuid)")
-            #expect(entries[2].errno == 0)
-            #expect(entries[2].changes?.contains("+ /devices/pci0000:00/0000:00:02.0/\(uuid)/") == true)
-            #expect(entries[3].errno == 1)
-            #expect(entries[3].reason == "write /devices/pci0000:00/0000:00:02.0/mdev_supported_types/versioned-unit/create: "
+            #expect(entries[2].action == "bind")
+            #expect(entries[3].value == "create-mdev 0000:00:02.0 unit \(uuid)")
+            #expect(entries[3].errno == 0)
+            #expect(entries[3].changes?.contains("+ /devices/pci0000:00/0000:00:02.0/\(uuid)/") == true)
+            #expect(entries[4].errno == 1)
+            #expect(entries[4].reason == "write /devices/pci0000:00/0000:00:02.0/mdev_supported_types/versioned-unit/create: "
                     + "EEXIST (File exists); mdev \(uuid) already exists")
         }
     }

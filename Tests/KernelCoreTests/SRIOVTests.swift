@@ -36,8 +36,16 @@ import Testing
         let groups = [pf, vf, "/devices/pci0000:00/0000:3b:00.2"].compactMap { test.link($0 + "/iommu_group") }
         #expect(Set(groups).count == 3)
         #expect(pool.enabledVFCounts == [2])
-        let actions = test.uevents.all.suffix(3).map(\.action)
-        #expect(actions == [.add, .add, .change])
+        // Per VF (iov.c): add, change once the links exist, bind; then the PF's change.
+        let events = test.uevents.all.suffix(7).map { "\($0.action) \($0.devpath)" }
+        #expect(events == [
+            "add /devices/pci0000:00/0000:3b:00.1", "change /devices/pci0000:00/0000:3b:00.1",
+            "bind /devices/pci0000:00/0000:3b:00.1",
+            "add /devices/pci0000:00/0000:3b:00.2", "change /devices/pci0000:00/0000:3b:00.2",
+            "bind /devices/pci0000:00/0000:3b:00.2", "change /devices/pci0000:00/0000:3b:00.0",
+        ])
+        #expect(test.uevents.all.first { $0.action == .add && $0.devpath == vf }?.properties.first?.0 == "PCI_CLASS")
+        #expect(test.uevents.all.first { $0.action == .bind && $0.devpath == vf }?.properties.first ?? ("", "") == ("DRIVER", "nvme"))
     }
 
     @Test(arguments: [

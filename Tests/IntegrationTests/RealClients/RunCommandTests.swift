@@ -173,13 +173,16 @@ import Glibc
         let pf = "/" + (log["pf-path"]?.output.strippingBlanks ?? "")
         let bus = pf.split(separator: "/").dropLast().joined(separator: "/")
         let events = UEventProperties.parse(log["events"]?.output ?? "")
+        // iov.c: each VF's add (no driver yet), its change once physfn exists, its bind; then the PF's change.
         #expect(events.map { "\($0["ACTION"] ?? "") \($0["DEVPATH"] ?? "")" } == [
-            "add /\(bus)/0000:3b:00.1", "add /\(bus)/0000:3b:00.2", "change \(pf)",
+            "add /\(bus)/0000:3b:00.1", "change /\(bus)/0000:3b:00.1", "bind /\(bus)/0000:3b:00.1",
+            "add /\(bus)/0000:3b:00.2", "change /\(bus)/0000:3b:00.2", "bind /\(bus)/0000:3b:00.2", "change \(pf)",
         ])
         #expect(events.allSatisfy { $0["SUBSYSTEM"] == "pci" })
         #expect(events.first?["PCI_SLOT_NAME"] == "0000:3b:00.1")
+        #expect(events.map { $0["DRIVER"] ?? "-" } == ["-", "-", "nvme", "-", "-", "nvme", "nvme"])
         let sequence = events.compactMap { $0["SEQNUM"].flatMap { UInt64($0) } }
-        #expect(sequence.count == 3 && zip(sequence, sequence.dropFirst()).allSatisfy { $1 == $0 + 1 })
+        #expect(sequence.count == 7 && zip(sequence, sequence.dropFirst()).allSatisfy { $1 == $0 + 1 })
 
         let leaked = host.drain().filter { $0.contains("/0000:3b:00.1\0") }
         #expect(leaked.isEmpty)

@@ -14,8 +14,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("driver-upgrade.yaml", "2 hosts, 14 PCI functions, 1 mdev"),
-        ("mdev-to-vf.yaml", "2 hosts, 11 PCI functions, 2 mdevs"),
+        ("driver-upgrade.yaml", "2 hosts, 42 PCI functions, 1 mdev"),
+        ("mdev-to-vf.yaml", "2 hosts, 35 PCI functions, 2 mdevs"),
         ("bench-1000.yaml", "1 host, 1002 PCI functions, 0 mdevs"),
         ("fleet-100k.yaml", "1000 hosts, 100000 PCI functions, 0 mdevs"),
         ("fleet-1m.yaml", "10000 hosts, 1000000 PCI functions, 0 mdevs"),
