@@ -42,13 +42,16 @@ import Glibc
         let log = StepLog(outcome.stdout)
         #expect(log["listening"]?.status == 0)
         #expect(log["events"]?.status == 0)
-        // Three VFs to one goes through none; nothing of west's mdev.
+        // Three VFs to one goes through none (sriov_del_vfs: first to last, each unbound then
+        // removed; iov.c: add, change, bind, then the PF's change); nothing of west's mdev.
         let events = log["devpaths"]?.lines.map { line in
             line.split(separator: " ").map { $0.split(separator: "/").last.map(String.init) ?? "" }.joined(separator: " ")
         }
         #expect(events == [
-            "ACTION=remove 0000:5e:00.3", "ACTION=remove 0000:5e:00.2", "ACTION=remove 0000:5e:00.1",
-            "ACTION=change 0000:5e:00.0", "ACTION=add 0000:5e:00.1", "ACTION=change 0000:5e:00.0",
+            "ACTION=unbind 0000:5e:00.1", "ACTION=remove 0000:5e:00.1", "ACTION=unbind 0000:5e:00.2",
+            "ACTION=remove 0000:5e:00.2", "ACTION=unbind 0000:5e:00.3", "ACTION=remove 0000:5e:00.3",
+            "ACTION=add 0000:5e:00.1", "ACTION=change 0000:5e:00.1", "ACTION=bind 0000:5e:00.1",
+            "ACTION=change 0000:5e:00.0",
         ], "\(outcome)")
         #expect(log["devices"]?.output == "0000:5e:00.0\n0000:5e:00.1\n")
     }
