@@ -7,5 +7,7 @@
 
 from .mount import CtlError, FakeSysfs, MountError, find_binary, fuse_problem, mount
 from .records import Fault, TraceRecord
+from .run import HostRuns
 
-__all__ = ["CtlError", "Fault", "FakeSysfs", "MountError", "TraceRecord", "find_binary", "fuse_problem", "mount"]
+__all__ = ["CtlError", "Fault", "FakeSysfs", "HostRuns", "MountError", "TraceRecord", "find_binary", "fuse_problem",
+           "mount"]

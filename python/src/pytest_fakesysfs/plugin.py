@@ -1,4 +1,4 @@
-"""The pytest plugin: `fakesysfs` and `fakesysfs_factory` fixtures, the `fakesysfs` marker.
+"""The pytest plugin: `fakesysfs`, `fakesysfs_factory` and `fakesysfs_run` fixtures, the `fakesysfs` marker.
 
     @pytest.mark.fakesysfs(scenario="two-hosts.yaml", trace_lookups=True)
     def test_migration_check(fakesysfs):
@@ -19,6 +19,7 @@ import pytest
 
 from . import evidence
 from .mount import FakeSysfs, MountError, find_binary, fuse_problem, mount
+from .run import HostRuns
 
 _MOUNTS = pytest.StashKey[List[FakeSysfs]]()
 _FAILED = pytest.StashKey[bool]()
@@ -121,3 +122,16 @@ def fakesysfs(request: pytest.FixtureRequest, fakesysfs_factory: Callable[..., F
     """A simulated /sys mounted for this test (see the `fakesysfs` marker), unmounted after it, pass or fail."""
     options = _mount_options(request)
     return fakesysfs_factory(options.pop("scenario", None), **options)
+
+
+@pytest.fixture
+def fakesysfs_run(fakesysfs: FakeSysfs) -> HostRuns:
+    """Runs a command with one host of the test's tree as its /sys: `fakesysfs_run(host="target",
+    cmd=[...])` returns the completed process; `.ctl(...)` and `.trace(...)` drive and read the server.
+
+    Needs root (namespaces): skipped otherwise, except under CI=true, where the test fails."""
+    if os.geteuid() != 0:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("fakesysfs_run needs root, and CI=true forbids skipping")
+        pytest.skip("fakesysfs_run needs root (private namespaces)")
+    return HostRuns(fakesysfs)
