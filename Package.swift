@@ -71,7 +71,8 @@ let package = Package(
             "Testbed", "KernelCore", "Compatibility", "Support", system,
         ], path: "examples/driver"),
         .testTarget(name: "DriverTests", dependencies: [
-            "Testbed", "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", system,
+            "Testbed", "KernelCore", "Compatibility", "Support", "SysfsTree", "DriverCatalog", "MigrationCheck", "Scenario",
+            system,
         ] + drivers.map { .target(name: $0) }),
     ] + drivers.map {
         .target(name: $0, dependencies: ["KernelCore", "Compatibility", "SysfsTree", "Support", system],

@@ -328,7 +328,7 @@ struct ScenarioParser {
 
     // MARK: Syntax
 
-    private func syntaxError(_ error: YamlError) -> ScenarioError {
+    func syntaxError(_ error: YamlError) -> ScenarioError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):

@@ -20,7 +20,7 @@ struct FakeSysfs: ParsableCommand {
               fakesysfs unmount /tmp/sys
             """,
         version: Version.text,
-        subcommands: [Mount.self, Unmount.self, Run.self, RunInit.self, Check.self, Matrix.self, ScenarioCommand.self, Ctl.self,
+        subcommands: [Mount.self, Unmount.self, Run.self, RunInit.self, Check.self, Matrix.self, ScenarioCommand.self, DriverCommand.self, Ctl.self,
                       TraceCommand.self])
 }
 
