@@ -19,10 +19,14 @@ public struct DeviceDeclaration: Sendable {
     public var settings: DriverSettings
     public var vfs: Int
     public var mdevs: [Mdev]
+    /// What the scenario builds it with, when that is not the built-in driver of that name (a driver file).
+    public var maker: DriverMaker?
 
-    public init(address: PCIAddress, driver: String, settings: DriverSettings, vfs: Int = 0, mdevs: [Mdev] = []) {
+    public init(address: PCIAddress, driver: String, settings: DriverSettings, vfs: Int = 0, mdevs: [Mdev] = [],
+                maker: DriverMaker? = nil) {
         self.address = address
         self.driver = driver
+        self.maker = maker
         self.settings = settings
         self.vfs = vfs
         self.mdevs = mdevs
@@ -66,7 +70,7 @@ extension HostDeclaration {
                       DeviceDeclaration(address: device.address, driver: device.driver, settings: device.settings,
                                         vfs: device.vfs, mdevs: device.mdevs.map { mdev in
                                             DeviceDeclaration.Mdev(type: mdev.type, uuid: mdev.uuid.description)
-                                        })
+                                        }, maker: device.maker.source == nil ? nil : device.maker)
                   }, faults: faults)
     }
 }

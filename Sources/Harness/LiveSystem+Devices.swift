@@ -20,7 +20,7 @@ extension LiveSystem {
 
     /// Builds the function with its driver's factory and adds it, with its VFs, at free addresses only.
     func plug(_ declaration: DeviceDeclaration, on live: LiveHost) throws(ControlError) {
-        guard let factory = drivers(declaration.driver) else {
+        guard let factory = declaration.maker ?? drivers(declaration.driver).map({ DriverMaker($0) }) else {
             throw ControlError("unknown driver '\(declaration.driver)' (drivers: \(driverNames.joined(separator: ", ")))")
         }
         var made: (spec: DeviceSpec, driver: any VendorDriver)
@@ -107,7 +107,9 @@ extension LiveSystem {
             throw ControlError("\(device.address) is a VF of \(pf.address): update the PF")
         }
         guard let driver = device.driver else { throw ControlError("\(device.address) has no vendor driver") }
-        guard let factory = drivers(driverName) else { throw ControlError("unknown driver '\(driverName)'") }
+        guard let factory = live.declarations[device.address]?.maker ?? drivers(driverName).map({ DriverMaker($0) }) else {
+            throw ControlError("unknown driver '\(driverName)'")
+        }
         let fresh: DeviceSpec
         do {
             fresh = try factory.make(address: device.address, settings: settings, context: live.context).spec

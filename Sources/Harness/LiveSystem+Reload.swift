@@ -57,7 +57,7 @@ extension LiveSystem {
                 done.append(prefix + "plugged \(declaration.address) again (\(declaration.driver))")
                 continue
             }
-            if previous.driver != declaration.driver || flavoursChanged {
+            if previous.driver != declaration.driver || previous.maker?.source != declaration.maker?.source || flavoursChanged {
                 try replug(device, with: declaration, on: live)
                 done.append(prefix + "replugged \(declaration.address) (\(declaration.driver))")
                 continue
@@ -87,7 +87,8 @@ extension LiveSystem {
     /// The VFs a declaration asks for: `vfs`, else the driver's `initial_vfs` setting.
     private func effectiveVFs(_ declaration: DeviceDeclaration, on live: LiveHost) -> Int {
         if declaration.vfs > 0 { return declaration.vfs }
-        let made = try? drivers(declaration.driver)?.make(address: declaration.address, settings: declaration.settings,
+        let maker = declaration.maker ?? drivers(declaration.driver).map { DriverMaker($0) }
+        let made = try? maker?.make(address: declaration.address, settings: declaration.settings,
                                                           context: live.context)
         return made?.spec.initialVFs ?? 0
     }

@@ -20,6 +20,8 @@ public struct DeclaredDevice: Sendable {
 
     public let address: PCIAddress
     public let driver: String
+    /// What builds it: a built-in factory or the scenario's driver file.
+    public let maker: DriverMaker
     public let settings: DriverSettings
     /// VFs the file asks for; 0 leaves it to the driver's `initial_vfs`.
     public let vfs: Int
@@ -70,7 +72,7 @@ extension ScenarioPlan {
             let derivesUUIDs = host.devices.contains { device in device.mdevs.contains { $0.uuid == nil } }
             if host.isFirstOfEntry || derivesUUIDs {
                 shared = host.devices.map { device in
-                    DeclaredDevice(address: device.address, driver: device.driver, settings: device.settings,
+                    DeclaredDevice(address: device.address, driver: device.driver, maker: device.factory, settings: device.settings,
                                    vfs: device.vfs, mdevs: device.mdevs.flatMap { mdev in
                         (0..<mdev.count).map { index in
                             DeclaredDevice.Mdev(type: mdev.type, uuid: mdev.uuid ?? MdevUUID.derived(

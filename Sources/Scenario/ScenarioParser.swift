@@ -9,8 +9,15 @@ struct ScenarioParser {
     let reader: YAMLReader
     let drivers: (String) -> (any DriverFactory.Type)?
     let driverNames: [String]
+    /// The drivers the scenario's `drivers:` files describe, by name.
+    var declaredDrivers: [String: DriverMaker] = [:]
 
     func parse(yaml: String) throws(ScenarioError) -> ScenarioPlan {
+        var parser = self
+        return try parser.parseWithDrivers(yaml: yaml)
+    }
+
+    private mutating func parseWithDrivers(yaml: String) throws(ScenarioError) -> ScenarioPlan {
         do throws(YAMLShape.Excess) {
             try YAMLShape.check(yaml)
         } catch {
@@ -25,7 +32,8 @@ struct ScenarioParser {
             throw reader.error(line: 1, "not YAML: \(error)")
         }
         guard let document else { throw reader.error(line: 1, "the scenario is empty: it needs a `hosts` list") }
-        let top = try reader.fields(document, of: "the scenario", allowed: ["hosts"])
+        let top = try reader.fields(document, of: "the scenario", allowed: ["drivers", "hosts"])
+        if let driversNode = top["drivers"] { declaredDrivers = try loadDrivers(driversNode) }
         guard let hostsNode = top["hosts"] else { throw reader.error(document, "the scenario has no `hosts` list") }
         let entries = try reader.sequence(hostsNode, what: "`hosts`")
         guard !entries.isEmpty else { throw reader.error(hostsNode, "`hosts` is empty: give at least one host") }
@@ -203,7 +211,7 @@ struct ScenarioParser {
         var addresses: [PCIAddress]
         var addressLine: Int
         var driver: String
-        var factory: any DriverFactory.Type
+        var factory: DriverMaker
         var settings: DriverSettings
         var settingLines: [String: Int]
         var settingsLine: Int
@@ -217,8 +225,9 @@ struct ScenarioParser {
                                        allowed: ["address", "first", "count", "stride", "driver", "settings", "vfs", "mdevs"])
         guard let driverNode = fields["driver"] else { throw reader.error(node, "a device needs a `driver`") }
         let driver = try reader.text(driverNode, what: "`driver`")
-        guard let factory = drivers(driver) else {
-            let known = driverNames.isEmpty ? "" : " (known: \(driverNames.joined(separator: ", ")))"
+        guard let factory = declaredDrivers[driver] ?? drivers(driver).map(DriverMaker.init) else {
+            let names = driverNames + declaredDrivers.keys.sorted()
+            let known = names.isEmpty ? "" : " (known: \(names.joined(separator: ", ")))"
             throw reader.error(driverNode, "unknown driver '\(driver)'\(known)")
         }
         let (addresses, addressLine) = try deviceAddresses(fields, node: node)

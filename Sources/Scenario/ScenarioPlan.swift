@@ -30,7 +30,7 @@ struct DevicePlan: Sendable {
     let address: PCIAddress
     let line: Int
     let driver: String
-    let factory: any DriverFactory.Type
+    let factory: DriverMaker
     let settings: DriverSettings
     /// The line of each setting's key, and of `settings` itself.
     let settingLines: [String: Int]

@@ -24,7 +24,7 @@ struct CommandLineTests {
         #expect(try fakesysfs("scenario", "chek", "x.yaml")
                 == CommandResult(status: 2, output: "Error: unknown command 'chek' for 'fakesysfs scenario'; did you mean 'check'?\n"))
         #expect(try fakesysfs("frobnicate") == CommandResult(status: 2, output:
-            "Error: unknown command 'frobnicate' for 'fakesysfs' (known: mount, unmount, run, check, matrix, scenario, ctl, trace)\n"))
+            "Error: unknown command 'frobnicate' for 'fakesysfs' (known: mount, unmount, run, check, matrix, scenario, driver, ctl, trace)\n"))
     }
 
     @Test func usageErrorsExitWithTwoEverywhere() throws {

@@ -57,6 +57,8 @@ public struct DeclaredDriver: Sendable {
     public var settings: [DeclaredSetting]
     public var attributes: [Attribute]
     public var compatibility: Compatibility?
+    /// The file's text, to tell an edited driver apart.
+    public var source = ""
 
     /// The settings scenarios may give, built-in ones included.
     public var settingsHelp: [(key: String, meaning: String)] {

@@ -70,6 +70,7 @@ struct DeclaredDriverParser {
             }
         }
         if let node = top["compatibility"] { declared.compatibility = try parseCompatibility(node, declared: declared) }
+        declared.source = yaml
         return declared
     }
 
