@@ -29,7 +29,7 @@ struct DeclaredScenarioTests {
         ])
         defer { try? FileManager.default.removeItem(at: directory) }
         let scenario = try DriverCatalog.loadScenario(directory.appendingPathComponent("s.yaml").path)
-        let bed = Testbed(host: try #require(scenario.hosts.first))
+        let bed = Testbed(host: try #require(scenario.hosts.first).host)
         #expect(bed.read(DeclaredDriverTests.path + "/migration_version") == .success("acme-10f0-2.3.1-12-01\n"))
     }
 
