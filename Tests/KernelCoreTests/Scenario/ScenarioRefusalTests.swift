@@ -24,7 +24,7 @@ import Testing
         #expect(refusal("hosts: {a: 1}") == "s.yaml:1: `hosts` must be a list")
         #expect(refusal("- a\n- b") == "s.yaml:1: the scenario must be a mapping of keys to values")
         #expect(refusal("hosts:\n  - name: h\nhost: 1")
-                == "s.yaml:3: unknown key 'host' in the scenario (known: hosts)")
+                == "s.yaml:3: unknown key 'host' in the scenario (known: drivers, hosts)")
         #expect(refusal("hosts:\n  - name: h\n    cpu: 4")
                 == "s.yaml:3: unknown key 'cpu' in a host (known: name, count, flavours, cpus, topology, devices, faults)")
         #expect(refusal("hosts:\n  - name: h\n    name: g")
