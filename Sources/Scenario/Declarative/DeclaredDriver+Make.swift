@@ -8,6 +8,7 @@ extension DeclaredDriver {
         let values = try resolve(settings)
         var spec = DeviceSpec(address: address, identity: identity, kernelDriver: kernelDriver,
                               bars: bars.map { BAR(size: $0) })
+        spec.link = link
         if let sriov {
             let total = try settings.integer("total_vfs", default: sriov.totalVFs, in: 1...sriov.maxVFs)
             spec.sriov = SRIOVCapability(totalVFs: UInt16(clamping: total), offset: sriov.offset, stride: sriov.stride,

@@ -53,6 +53,8 @@ public struct DeclaredDriver: Sendable {
     public var identity: PCIIdentity
     public var kernelDriver: String?
     public var bars: [UInt64]
+    /// PCIe generation and width; nil for an integrated endpoint.
+    public var link: PCIeLink? = PCIeLink(generation: 4, width: 16)
     public var sriov: SRIOV?
     public var settings: [DeclaredSetting]
     public var attributes: [Attribute]

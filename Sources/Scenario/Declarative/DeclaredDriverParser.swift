@@ -42,7 +42,7 @@ struct DeclaredDriverParser {
         }
         guard let document else { throw reader.error(line: 1, "the driver file is empty: it needs at least `driver` and `identity`") }
         let top = try reader.fields(document, of: "the driver", allowed: [
-            "driver", "identity", "bars", "sriov", "settings", "attributes", "compatibility",
+            "driver", "identity", "bars", "link", "sriov", "settings", "attributes", "compatibility",
         ])
         guard let nameNode = top["driver"] else { throw reader.error(document, "the driver has no `driver` name") }
         let name = try reader.text(nameNode, what: "`driver`")
@@ -63,6 +63,14 @@ struct DeclaredDriverParser {
         var declared = DeclaredDriver(name: name, identity: identity, kernelDriver: kernelDriver, bars: bars,
                                       sriov: try top["sriov"].map { node throws(ScenarioError) in try parseSRIOV(node) },
                                       settings: [], attributes: [], compatibility: nil)
+        if let node = top["link"] {
+            let link = try reader.fields(node, of: "`link`", allowed: ["generation", "width"])
+            guard let generation = link["generation"], let width = link["width"] else {
+                throw reader.error(node, "`link` needs `generation` and `width`")
+            }
+            declared.link = PCIeLink(generation: try reader.integer(generation, what: "`generation`", in: 1...6),
+                                     width: try reader.integer(width, what: "`width`", in: 1...32))
+        }
         if let node = top["settings"] { declared.settings = try parseSettings(node, declared: declared) }
         if let node = top["attributes"] {
             for entry in try reader.sequence(node, what: "`attributes`") {
