@@ -156,6 +156,7 @@ public enum ControlClient {
             let fd = try SocketIO.streamSocket()
             defer { close(fd) }
             try SocketIO.connect(fd, to: path)
+            try ControlSocketPath.checkPeer(fd, path: path)
             SocketIO.setTimeout(fd, seconds: 600)
             try SocketIO.writeAll(fd, ControlWire.encode(request))
             let line = try SocketIO.readLine(fd, limit: 64 << 20)
@@ -163,8 +164,10 @@ public enum ControlClient {
                 return .failure("the server sent no reply (did it stop?)")
             }
             return reply
-        } catch {
+        } catch let error as SocketIO.Failure {
             return .failure(error.description)
+        } catch {
+            return .failure("\(error)")
         }
     }
 }

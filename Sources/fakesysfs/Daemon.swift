@@ -1,3 +1,4 @@
+import Harness
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,9 @@ enum Daemon {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw CommandFailure("cannot create a pipe: \(String(cString: strerror(errno)))") }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
-        let logPath = log ?? defaultLogPath(for: mountpoint)
+        let logPath = try log ?? defaultLogPath(for: mountpoint)
+        let logFD = try openLog(logPath)
+        defer { close(logFD) }
         let childArguments = [arguments[0]] + Array(arguments.dropFirst())
             + ["--foreground", "--ready-fd", String(writeEnd)]
 
@@ -39,12 +42,13 @@ enum Daemon {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // The server outlives this command: it must not hold the caller's
         // descriptors (a test runner's pipes, say) open, only stdio and the ready pipe.
-        for fd in openDescriptors() where fd > 2 && fd != writeEnd {
+        for fd in openDescriptors() where fd > 2 && fd != writeEnd && fd != logFD {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_addclose(&actions, logFD)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -101,9 +105,23 @@ enum Daemon {
         close(fd)
     }
 
-    static func defaultLogPath(for mountpoint: String) -> String {
-        let name = mountpoint.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-        return "/tmp/fakesysfs\(name).log"
+    /// Beside the control socket, in the user's private runtime directory: one file per mount point.
+    static func defaultLogPath(for mountpoint: String) throws -> String {
+        do throws(ControlSocketPath.Failure) {
+            return try ControlSocketPath.logPath(forMountpoint: mountpoint)
+        } catch {
+            throw CommandFailure("no private directory for the log: \(error.description)")
+        }
+    }
+
+    /// The log, opened here: no link followed, a regular file only, in a private directory
+    /// or a sticky one (see `ServerFile`).
+    private static func openLog(_ path: String) throws -> Int32 {
+        do throws(ServerFile.Refusal) {
+            return try ServerFile.openForWriting(path, append: true)
+        } catch {
+            throw CommandFailure("cannot write the log \(error.description)")
+        }
     }
 
     private static func readAll(_ fd: Int32) -> String {

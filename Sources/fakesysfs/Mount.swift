@@ -42,7 +42,7 @@ struct Mount: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the runtime state (mdevs, VF counts, driver settings) in FILE, restoring it at the next mount with the same FILE.", valueName: "FILE"))
     var state: String?
 
-    @Option(help: "Where the background server writes its log (without it: a file the mount prints).")
+    @Option(help: "Where the background server writes its log (without it: MOUNTPOINT's own file in /run/fakesysfs for root, $XDG_RUNTIME_DIR/fakesysfs or /tmp/fakesysfs-UID otherwise, private to the user; the mount prints it).")
     var log: String?
 
     @Option(name: .customLong("trace"), help: "Write an access trace to FILE: one JSON line per open for writing, write, read, readdir, readlink, uevent and control command (see `fakesysfs trace`).")

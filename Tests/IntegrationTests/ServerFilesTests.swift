@@ -1,3 +1,4 @@
+import Harness
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -40,6 +41,46 @@ import Glibc
             status: 1, output: "Error: cannot read the state: \(shared.path)/state.json: is a symbolic link; it is not followed\n"))
         #expect(POSIX.readFile(victim) == .success("precious"))
         #expect(!tree.isMounted)
+    }
+
+    /// Another user's FIFO or link as the log: refused at once, naming the file (a FIFO used to hang mount in open).
+    @Test func mountRefusesALogThatIsAFIFOOrALink() throws {
+        let shared = try Shared()
+        defer { shared.remove() }
+        let target = shared.path + "/m"
+        _ = POSIX.mkdir(target)
+        defer { rmdir(target) }
+        let fifo = shared.path + "/fakesysfs.log"
+        #expect(mkfifo(fifo, 0o666) == 0)
+        #expect(try Command.run(["/usr/bin/timeout", "-s", "KILL", "10", try MountedTree.binary(), "mount", "--log", fifo, target])
+                == CommandResult(status: 1, output: "Error: cannot write the log \(fifo): not a regular file (a FIFO, socket, device or directory)\n"))
+        let link = shared.path + "/link.log"
+        #expect(symlink(shared.path + "/victim", link) == 0)
+        #expect(try Command.run([try MountedTree.binary(), "mount", "--log", link, target])
+                == CommandResult(status: 1, output: "Error: cannot write the log \(link): is a symbolic link; it is not followed\n"))
+        #expect(!MountTable.contains(target))
+    }
+
+    /// Without --log, the log is the mount point's own file in the user's private runtime directory.
+    @Test func theDefaultLogIsPrivate() throws {
+        let shared = try Shared()
+        defer { shared.remove() }
+        let target = shared.path + "/m"
+        _ = POSIX.mkdir(target)
+        defer { rmdir(target) }
+        let mounted = try Command.run([try MountedTree.binary(), "mount", target])
+        defer { _ = try? Command.run([try MountedTree.binary(), "unmount", target]) }
+        try #require(mounted.status == 0, "\(mounted)")
+        let directory = try ControlSocketPath.privateDirectory()
+        let log = try #require(mounted.output.split(separator: "; ").first { $0.hasPrefix("log: ") }).dropFirst(5)
+        #expect(log.hasPrefix(directory + "/"))
+        #expect(log.hasSuffix(".log"))
+        var info = stat()
+        #expect(lstat(String(log), &info) == 0 && info.st_mode & 0o7777 == 0o600 && info.st_uid == getuid())
+        #expect(lstat(directory, &info) == 0 && info.st_mode & 0o7777 == 0o700 && info.st_uid == getuid())
+        #expect(try POSIX.readFile(String(log)).get().contains("serving \(target)"))
+        _ = try Command.run([try MountedTree.binary(), "unmount", target])
+        unlink(String(log))
     }
 
     /// The old temporary name was `FILE.tmp`: a link planted there is now left alone.
