@@ -8,7 +8,15 @@ extension Host {
         let bus = root.directory("bus").directory("mdev")
         bus.directory("devices")
         bus.directory("drivers")
-        bus.attribute("drivers_autoprobe", mode: 0o644, show: { "1\n" }, store: { _ in })
+        bus.attribute("drivers_autoprobe", mode: 0o644,
+                      show: { [weak self] () throws(Errno) in
+                          guard let self else { throw .noDevice }
+                          return lock.withLock { pciBus.mdevAutoprobe ? "1\n" : "0\n" }
+                      },
+                      store: { [weak self] input throws(Errno) in
+                          guard let self else { throw .noDevice }
+                          lock.withLock { pciBus.mdevAutoprobe = input.bytes.first != UInt8(ascii: "0") }
+                      })
         bus.attribute("drivers_probe", mode: 0o200, store: { [weak self] input throws(Errno) in
             try self?.mdevDriversProbeStore(input)
         })

@@ -6,6 +6,9 @@ import SysfsTree
 struct PCIBusState {
     /// `drivers_autoprobe`: whether a function that appears is probed at once.
     var autoprobe = true
+    /// The mdev bus's `drivers_autoprobe`; mdevs are bound by `mdev_device_create`
+    /// itself, so it only shows what was written.
+    var mdevAutoprobe = true
     /// `resource_alignment`, kept as written up to its first newline.
     var resourceAlignment: [UInt8]?
     /// Each driver's IDs added through `new_id`, by driver name.

@@ -134,6 +134,13 @@ import Testing
     let parent = "/devices/pci0000:00/0000:00:02.0"
     let uuid = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"
 
+    @Test func busAutoprobeShowsWhatWasWritten() {
+        let test = Testbed.pool()
+        #expect(test.read("/bus/mdev/drivers_autoprobe") == .success("1\n"))
+        #expect(test.write("/bus/mdev/drivers_autoprobe", "0") == .success(1))
+        #expect(test.read("/bus/mdev/drivers_autoprobe") == .success("0\n"))
+    }
+
     @Test func unbindAndBindMoveTheDriverLink() throws {
         let test = Testbed.pool()
         #expect(test.write(parent + "/mdev_supported_types/pool-small/create", uuid) == .success(36))

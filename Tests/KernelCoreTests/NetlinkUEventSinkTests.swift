@@ -26,12 +26,12 @@ import Testing
         let received = try NetworkNamespaceThread.run { () throws -> [[UInt8]] in
             let listener = try #require(UEventListener())
             let sink = try NetlinkUEventSink(outsideOf: origin)
-            sink.emit(UdevMonitorMessageTests.mdevAdd)
+            sink.emit(UdevMonitorMessageTests.mdevBind)
             sink.emit(change)
             return [listener.receive(), listener.receive()].compactMap { $0 }
         }
         #expect(received == [
-            UdevMonitorMessage.encode(UdevMonitorMessageTests.mdevAdd, seqnum: 1),
+            UdevMonitorMessage.encode(UdevMonitorMessageTests.mdevBind, seqnum: 1),
             UdevMonitorMessage.encode(change, seqnum: 2),
         ])
     }

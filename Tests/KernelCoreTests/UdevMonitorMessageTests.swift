@@ -3,9 +3,9 @@ import Testing
 @testable import KernelCore
 
 @Suite struct UdevMonitorMessageTests {
-    static let mdevAdd = UEvent(
-        action: .add, devpath: "/devices/pci0000:00/0000:00:02.0/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
-        subsystem: "mdev", properties: [("MDEV_TYPE", "i915-GVTg_V5_4"), ("DRIVER", "vfio_mdev")])
+    static let mdevBind = UEvent(
+        action: .bind, devpath: "/devices/pci0000:00/0000:00:02.0/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001",
+        subsystem: "mdev", properties: [("DRIVER", "intel_vgpu_mdev")])
 
     /// Reference values from systemd's MurmurHash2.c, compiled and run on the same (little-endian) machine.
     @Test(arguments: [
@@ -17,9 +17,9 @@ import Testing
     }
 
     @Test func headerAndPropertiesAreLaidOutAsLibudevReadsThem() {
-        let message = UdevMonitorMessage.encode(Self.mdevAdd, seqnum: 7)
-        let block = "ACTION=add\0DEVPATH=/devices/pci0000:00/0000:00:02.0/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001\0"
-            + "SUBSYSTEM=mdev\0MDEV_TYPE=i915-GVTg_V5_4\0DRIVER=vfio_mdev\0SEQNUM=7\0"
+        let message = UdevMonitorMessage.encode(Self.mdevBind, seqnum: 7)
+        let block = "ACTION=bind\0DEVPATH=/devices/pci0000:00/0000:00:02.0/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001\0"
+            + "SUBSYSTEM=mdev\0DRIVER=intel_vgpu_mdev\0SEQNUM=7\0"
         let length = UInt8(block.utf8.count)
         let header: [UInt8] = Array("libudev\0".utf8)
             + [0xfe, 0xed, 0xca, 0xfe]          // magic, big-endian
