@@ -8,22 +8,11 @@ extension Host {
         let bus = root.directory("bus").directory("mdev")
         bus.directory("devices")
         bus.directory("drivers")
-        bus.attribute("drivers_autoprobe", mode: 0o644,
-                      show: { [weak self] () throws(Errno) in
-                          guard let self else { throw .noDevice }
-                          return lock.withLock { pciBus.mdevAutoprobe ? "1\n" : "0\n" }
-                      },
-                      store: { [weak self] input throws(Errno) in
-                          guard let self else { throw .noDevice }
-                          lock.withLock { pciBus.mdevAutoprobe = input.bytes.first != UInt8(ascii: "0") }
-                      })
+        autoprobeFile(in: bus, flag: \.mdevAutoprobe)
         bus.attribute("drivers_probe", mode: 0o200, store: { [weak self] input throws(Errno) in
             try self?.mdevDriversProbeStore(input)
         })
-        bus.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
-            let request = try SyntheticUEvent(parsing: input)
-            self?.emit(UEvent(action: request.action, devpath: "/bus/mdev", subsystem: "bus", properties: request.properties))
-        })
+        syntheticUEventFile(in: bus, devpath: "/bus/mdev", subsystem: "bus")
     }
 
     /// `/sys/bus/mdev/drivers/<name>/`, registered with the first parent whose driver offers it.
@@ -37,11 +26,7 @@ extension Host {
         directory.attribute("unbind", mode: 0o200, store: { [weak self] input throws(Errno) in
             try self?.mdevUnbindStore(input, driver: name)
         })
-        directory.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
-            let request = try SyntheticUEvent(parsing: input)
-            self?.emit(UEvent(action: request.action, devpath: "/bus/mdev/drivers/" + name, subsystem: "drivers",
-                              properties: request.properties))
-        })
+        syntheticUEventFile(in: directory, devpath: "/bus/mdev/drivers/" + name, subsystem: "drivers")
         return directory
     }
 

@@ -145,16 +145,7 @@ extension Host {
 
     /// `/sys/bus/pci`'s own attributes.
     func buildPCIBusFiles(_ pci: Directory) {
-        pci.attribute("drivers_autoprobe", mode: 0o644,
-                      show: { [weak self] () throws(Errno) in
-                          guard let self else { throw .noDevice }
-                          return lock.withLock { pciBus.autoprobe ? "1\n" : "0\n" }
-                      },
-                      store: { [weak self] input throws(Errno) in
-                          // `drivers_autoprobe_store`: '0' turns it off, anything else on.
-                          guard let self else { throw .noDevice }
-                          lock.withLock { pciBus.autoprobe = input.bytes.first != UInt8(ascii: "0") }
-                      })
+        autoprobeFile(in: pci, flag: \.autoprobe)
         pci.attribute("drivers_probe", mode: 0o200, store: { [weak self] input throws(Errno) in
             try self?.driversProbeStore(input)
         })
@@ -167,9 +158,28 @@ extension Host {
                                          return lock.withLock { pciBus.resourceAlignment.map { $0 + [0x0a] } ?? [] }
                                      },
                                      store: { [weak self] input throws(Errno) in try self?.resourceAlignmentStore(input) }))
-        pci.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
+        syntheticUEventFile(in: pci, devpath: "/bus/pci", subsystem: "bus")
+    }
+
+    /// A bus's `drivers_autoprobe` (`drivers_autoprobe_store`): '0' turns it off, anything else on.
+    func autoprobeFile(in bus: Directory, flag: WritableKeyPath<PCIBusState, Bool> & Sendable) {
+        bus.attribute("drivers_autoprobe", mode: 0o644,
+                      show: { [weak self] () throws(Errno) in
+                          guard let self else { throw .noDevice }
+                          return lock.withLock { pciBus[keyPath: flag] ? "1\n" : "0\n" }
+                      },
+                      store: { [weak self] input throws(Errno) in
+                          guard let self else { throw .noDevice }
+                          lock.withLock { pciBus[keyPath: flag] = input.bytes.first != UInt8(ascii: "0") }
+                      })
+    }
+
+    /// A bus's or driver's write-only `uevent` (`bus_uevent_store`, the driver's
+    /// `uevent_store`): the event `kobject_synth_uevent` parses, sent for the kobject itself.
+    func syntheticUEventFile(in directory: Directory, devpath: String, subsystem: String) {
+        directory.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
             let request = try SyntheticUEvent(parsing: input)
-            self?.emit(UEvent(action: request.action, devpath: "/bus/pci", subsystem: "bus", properties: request.properties))
+            self?.emit(UEvent(action: request.action, devpath: devpath, subsystem: subsystem, properties: request.properties))
         })
     }
 
@@ -227,11 +237,7 @@ extension Host {
     func pciDriverDirectory(_ driver: String) -> Directory {
         if let existing = pciDrivers.child(driver) as? Directory { return existing }
         let directory = pciDrivers.directory(driver)
-        directory.attribute("uevent", mode: 0o200, store: { [weak self] input throws(Errno) in
-            let request = try SyntheticUEvent(parsing: input)
-            self?.emit(UEvent(action: request.action, devpath: "/bus/pci/drivers/" + driver, subsystem: "drivers",
-                              properties: request.properties))
-        })
+        syntheticUEventFile(in: directory, devpath: "/bus/pci/drivers/" + driver, subsystem: "drivers")
         directory.attribute("new_id", mode: 0o200, store: { [weak self] input throws(Errno) in
             try self?.newIDStore(input, driver: driver)
         })
